@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Howl: provisioning for HPC clusters, driven by a small language.
+///
+/// Dependencies point one way: howl → Services → Runtime → Lang.
+let package = Package(
+  name: "Howl",
+  products: [
+    .executable(name: "howl", targets: ["howl"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .systemLibrary(name: "CLibedit", path: "Sources/CLibedit", pkgConfig: "libedit",
+                   providers: [.apt(["libedit-dev"])]),
+    .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive",
+                   providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "Lang",
+      dependencies: [
+        .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "Yams", package: "Yams"),
+      ]),
+    .target(
+      name: "Runtime",
+      dependencies: [
+        "Lang", "CArchive", "CZlib",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "Yams", package: "Yams"),
+      ]),
+    .target(
+      name: "Services",
+      dependencies: [
+        "Runtime",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "howl",
+      dependencies: [
+        "Services", "Runtime", "Lang", "CLibedit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "LangTests", dependencies: ["Lang"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang"]),
+    .testTarget(name: "HowlTests", dependencies: ["Lang"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,155 @@
+/// Runs Howl source. The host registers globals, native functions and `use`
+/// handlers on it, then runs files or REPL lines; globals persist between
+/// runs, so a REPL session is one interpreter.
+public final class Interpreter {
+  /// Selects an object for `use KIND value`; returns the register to set
+  /// (for example `node`) and the value to put in it.
+  public typealias UseHandler = (Value) throws -> (register: String, value: Value)
+
+  public let globals = Globals()
+  /// Where `print` writes.
+  public var output: (String) -> Void = { Swift.print($0, terminator: "") }
+  /// Deepest allowed call nesting; deeper recursion is an error, not a crash.
+  public var maxCallDepth = 2_000
+  /// Loop iterations and calls allowed in total (for fuzzing and sandboxes).
+  public var stepLimit = Int.max
+  /// Directories searched by `import "name"` for `name.howl`.
+  public var modulePaths: [String] = []
+  /// Reads a module's text; replaceable by the host.
+  public var readFile: (String) throws -> String = { path in try FileSystem.read(path) }
+
+  /// The register and value of the last `use`, for the REPL prompt.
+  public private(set) var selection: (register: String, value: Value)?
+
+  var returnValue: Value = .null
+  var lastValue: Value?
+  private var callDepth = 0
+  private var steps = 0
+  private var useHandlers: [String: UseHandler] = [:]
+  private var importedModules: Set<String> = []
+
+  public init() {}
+
+  // MARK: - Host interface
+
+  /// Defines or replaces a global.
+  public func define(_ name: String, _ value: Value) { globals[name] = value }
+
+  /// Defines a native function as a global.
+  public func define(_ name: String, _ body: @escaping NativeFunction.Body) {
+    globals[name] = .function(NativeFunction(name, body))
+  }
+
+  /// Registers what `use KIND …` does.
+  public func registerUse(_ kind: String, _ handler: @escaping UseHandler) { useHandlers[kind] = handler }
+
+  public var useKinds: [String] { Array(useHandlers.keys).sorted() }
+
+  func use(_ kind: String, _ value: Value) throws {
+    guard let handler = useHandlers[kind] else {
+      if useHandlers.isEmpty { throw LangError("nothing can be selected with 'use' here") }
+      throw LangError("cannot use '\(kind)'", suggestion: Suggestions.didYouMean(kind, among: useHandlers.keys)
+                        ?? "use one of: \(useKinds.joined(separator: ", "))")
+    }
+    let (register, selected) = try handler(value)
+    globals[register] = selected
+    selection = (register, selected)
+  }
+
+  // MARK: - Running
+
+  /// Parses and runs a file. With `recordLastValue`, returns the value of a
+  /// final expression statement (what the REPL prints).
+  @discardableResult
+  public func run(_ file: SourceFile, recordLastValue: Bool = false) throws -> Value? {
+    let parsed = Parser.parse(file)
+    if !parsed.diagnostics.isEmpty { throw LangError(parsed.diagnostics) }
+    let compiled = try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
+    lastValue = nil
+    let frame = Frame.make(count: compiled.slotCount, parent: nil)
+    for s in compiled.body {
+      switch try s.exec(frame) {
+      case .normal: continue
+      default: return lastValue
+      }
+    }
+    return lastValue
+  }
+
+  /// Runs source text given as a string.
+  @discardableResult
+  public func run(_ text: String, name: String = "<input>") throws -> Value? {
+    try run(SourceFile(name: name, text: text))
+  }
+
+  /// Calls a function value (for natives such as `map` that take callbacks).
+  public func call(_ function: Value, _ arguments: Arguments) throws -> Value {
+    guard case .function(let fn) = function else { throw LangError("\(function.typeName) is not a function") }
+    return try fn.call(self, arguments)
+  }
+
+  public func call(_ function: Value, _ positional: Value...) throws -> Value {
+    try call(function, Arguments(positional))
+  }
+
+  func invoke(_ closure: Closure, _ frame: Frame) throws -> Value {
+    callDepth += 1
+    defer { callDepth -= 1 }
+    if callDepth > maxCallDepth {
+      throw LangError("too many nested calls (more than \(maxCallDepth))", notes: ["is there a recursion without an end?"])
+    }
+    try step(closure.code.file, closure.code.span)
+    for s in closure.code.body {
+      switch try s.exec(frame) {
+      case .normal: continue
+      case .returned:
+        let v = returnValue
+        returnValue = .null
+        return v
+      default: return .null
+      }
+    }
+    return .null
+  }
+
+  @inline(__always)
+  func step(_ file: SourceFile, _ span: Span) throws {
+    steps &+= 1
+    if steps > stepLimit { throw LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
+  }
+
+  // MARK: - Modules
+
+  /// `import "name"` (from the module paths) or `import "./file.howl"`
+  /// (relative to the importing file). A module runs once per interpreter.
+  func importModule(_ name: String, from importer: SourceFile) throws {
+    let path = try resolveModule(name, from: importer)
+    guard !importedModules.contains(path) else { return }
+    importedModules.insert(path)
+    do {
+      let text = try readFile(path)
+      try run(SourceFile(name: path, text: text))
+    } catch {
+      importedModules.remove(path)
+      throw error
+    }
+  }
+
+  private func resolveModule(_ name: String, from importer: SourceFile) throws -> String {
+    if name.hasPrefix("./") || name.hasPrefix("../") || name.hasPrefix("/") {
+      if name.hasPrefix("/") { return name }
+      let dir = FileSystem.directory(of: importer.name)
+      return FileSystem.normalize(dir + "/" + name)
+    }
+    guard !name.isEmpty, !name.contains(".."), !name.hasPrefix("/") else {
+      throw LangError("invalid module name '\(name)'")
+    }
+    let fileName = name.hasSuffix(".howl") ? name : name + ".howl"
+    for dir in modulePaths where FileSystem.exists(dir + "/" + fileName) {
+      return dir + "/" + fileName
+    }
+    let available = modulePaths.flatMap { FileSystem.list($0) }.filter { $0.hasSuffix(".howl") }.map { String($0.dropLast(5)) }
+    throw LangError("no module named '\(name)'", suggestion: Suggestions.didYouMean(name, among: available),
+                    notes: modulePaths.isEmpty ? [] : ["searched \(modulePaths.joined(separator: ", "))"])
+  }
+}

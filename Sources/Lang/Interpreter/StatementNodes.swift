@@ -1,0 +1,184 @@
+/// Statements: expressions, control flow, import and use.
+final class ExpressionStmtNode: StmtNode {
+  let expr: Node
+  /// Set on the last statement of a REPL line, whose value is printed.
+  let recordsValue: Bool
+  unowned(unsafe) let interpreter: Interpreter
+  init(_ expr: Node, recordsValue: Bool, _ interpreter: Interpreter) {
+    self.expr = expr
+    self.recordsValue = recordsValue
+    self.interpreter = interpreter
+    super.init(expr.span, expr.file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    let v = try expr.eval(f)
+    if recordsValue { interpreter.lastValue = v }
+    return .normal
+  }
+}
+
+final class IfNode: StmtNode {
+  let conditions: [Node]
+  let bodies: [[StmtNode]]
+  let elseBody: [StmtNode]?
+  init(conditions: [Node], bodies: [[StmtNode]], elseBody: [StmtNode]?, _ span: Span, _ file: SourceFile) {
+    self.conditions = conditions
+    self.bodies = bodies
+    self.elseBody = elseBody
+    super.init(span, file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    for i in 0..<conditions.count where try conditions[i].eval(f).isTruthy {
+      return try execBlock(bodies[i], f)
+    }
+    if let elseBody { return try execBlock(elseBody, f) }
+    return .normal
+  }
+}
+
+final class WhileNode: StmtNode {
+  let condition: Node
+  let body: [StmtNode]
+  unowned(unsafe) let interpreter: Interpreter
+  init(_ condition: Node, _ body: [StmtNode], _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
+    self.condition = condition
+    self.body = body
+    self.interpreter = interpreter
+    super.init(span, file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    while try condition.eval(f).isTruthy {
+      try interpreter.step(file, span)
+      switch try execBlock(body, f) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      default: continue
+      }
+    }
+    return .normal
+  }
+}
+
+/// `for x in xs` and `for i, x in xs`; over a map, `for k, v in m`.
+final class ForNode: StmtNode {
+  let indexSlot: Int?
+  let itemSlot: Int
+  let iterable: Node
+  let body: [StmtNode]
+  unowned(unsafe) let interpreter: Interpreter
+
+  init(indexSlot: Int?, itemSlot: Int, iterable: Node, body: [StmtNode], _ interpreter: Interpreter,
+       _ span: Span, _ file: SourceFile) {
+    self.indexSlot = indexSlot
+    self.itemSlot = itemSlot
+    self.iterable = iterable
+    self.body = body
+    self.interpreter = interpreter
+    super.init(span, file)
+  }
+
+  /// Runs the body once; false when the loop should stop.
+  @inline(__always)
+  private func iteration(_ f: Frame, _ index: Value, _ item: Value) throws -> Flow? {
+    try interpreter.step(file, span)
+    if let indexSlot { f[indexSlot] = index }
+    f[itemSlot] = item
+    switch try execBlock(body, f) {
+    case .breakLoop: return .normal
+    case .returned: return .returned
+    default: return nil
+    }
+  }
+
+  override func exec(_ f: Frame) throws -> Flow {
+    let source = try iterable.eval(f)
+    switch source {
+    case .range(let lo, let hi):
+      if lo > hi { return .normal }
+      var i = lo
+      while true {
+        if let flow = try iteration(f, .int(i - lo), .int(i)) { return flow }
+        if i == hi { break }
+        i += 1
+      }
+    case .list(let l):
+      let items = l.items
+      for (i, item) in items.enumerated() {
+        if let flow = try iteration(f, .int(i), item) { return flow }
+      }
+    case .map(let m):
+      let pairs = Array(m.entries.pairs)
+      for (k, v) in pairs {
+        let flow = indexSlot == nil ? try iteration(f, .null, k) : try iteration(f, k, v)
+        if let flow { return flow }
+      }
+    case .string(let s):
+      for (i, c) in s.enumerated() {
+        if let flow = try iteration(f, .int(i), .string(String(c))) { return flow }
+      }
+    case .object(let o):
+      let items: [Value]
+      do { items = try o.elements(in: interpreter) } catch { throw locate(error) }
+      for (i, item) in items.enumerated() {
+        if let flow = try iteration(f, .int(i), item) { return flow }
+      }
+    default:
+      throw LangError("cannot iterate over \(source.typeName)", file: file, span: iterable.span)
+    }
+    return .normal
+  }
+}
+
+final class BreakNode: StmtNode {
+  override func exec(_ f: Frame) throws -> Flow { .breakLoop }
+}
+
+final class ContinueNode: StmtNode {
+  override func exec(_ f: Frame) throws -> Flow { .continueLoop }
+}
+
+final class ReturnNode: StmtNode {
+  let value: Node?
+  unowned(unsafe) let interpreter: Interpreter
+  init(_ value: Node?, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
+    self.value = value
+    self.interpreter = interpreter
+    super.init(span, file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    interpreter.returnValue = try value?.eval(f) ?? .null
+    return .returned
+  }
+}
+
+final class ImportNode: StmtNode {
+  let path: String
+  unowned(unsafe) let interpreter: Interpreter
+  init(_ path: String, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
+    self.path = path
+    self.interpreter = interpreter
+    super.init(span, file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    do { try interpreter.importModule(path, from: file) } catch { throw locate(error) }
+    return .normal
+  }
+}
+
+/// `use node "sc001"`: asks the host to select an object and sets the register.
+final class UseNode: StmtNode {
+  let kind: String
+  let argument: Node
+  unowned(unsafe) let interpreter: Interpreter
+  init(kind: String, argument: Node, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
+    self.kind = kind
+    self.argument = argument
+    self.interpreter = interpreter
+    super.init(span, file)
+  }
+  override func exec(_ f: Frame) throws -> Flow {
+    let v = try argument.eval(f)
+    do { try interpreter.use(kind, v) } catch { throw locate(error) }
+    return .normal
+  }
+}

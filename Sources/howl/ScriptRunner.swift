@@ -1,0 +1,39 @@
+import Foundation
+import Lang
+
+/// Runs a script file or `-c` text and reports errors the compiler way.
+struct ScriptRunner {
+  let arguments: [String]
+  let dryRun: Bool
+
+  func run(_ file: SourceFile) -> Int32 {
+    let session = Session(arguments: arguments)
+    do {
+      try session.interpreter.run(file)
+      return 0
+    } catch let error as LangError {
+      Terminal.printError(error)
+      return 1
+    } catch {
+      Terminal.printError(LangError("\(error)"))
+      return 1
+    }
+  }
+
+  static func usage(_ message: String) -> Int32 {
+    FileHandle.standardError.write(Data("howl: \(message)\nUsage: howl [FILE [ARGS…]] | -c TEXT | --dry-run FILE\n".utf8))
+    return 2
+  }
+}
+
+/// Where output goes and whether it may be coloured.
+enum Terminal {
+  static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+  static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+  static var colorAllowed: Bool { ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+  static func printError(_ error: LangError) {
+    let renderer = DiagnosticRenderer(color: stderrIsTerminal && colorAllowed)
+    FileHandle.standardError.write(Data(renderer.render(error).utf8))
+  }
+}

@@ -46,6 +46,9 @@ final class Compiler {
   private let file: SourceFile
   private var scope: Scope
   private var diagnostics: [Diagnostic] = []
+  /// Globals this compilation declares; they are defined by the time code
+  /// after their `let` runs.
+  private var declaredGlobals: Set<String> = []
   private var globals: Globals { interpreter.globals }
 
   init(interpreter: Interpreter, file: SourceFile) {
@@ -94,12 +97,17 @@ final class Compiler {
       depth += 1
       s = current.parent
     }
-    if let index = globals.slots[name] { return .global(index) }
+    if let index = globals.definedSlot(name) ?? (declaredGlobals.contains(name) ? globals.slot(for: name) : nil) {
+      return .global(index)
+    }
     return .dynamic(DynamicNameNode(name: name, globals: globals, localNames: scope.visibleNames, span, file))
   }
 
   private func declare(_ name: String, _ span: Span) throws -> VariableTarget {
-    if scope.atGlobalLevel { return .global(globals.slot(for: name)) }
+    if scope.atGlobalLevel {
+      declaredGlobals.insert(name)
+      return .global(globals.slot(for: name))
+    }
     if scope.blocks[scope.blocks.count - 1][name] != nil {
       throw fail("'\(name)' is already declared in this block", span, suggestion: "assign to it with '\(name) = …'")
     }

@@ -52,6 +52,9 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 public final class Globals {
   private(set) var slots: [String: Int] = [:]
   var values: ContiguousArray<Value> = []
+  /// Whether a slot was assigned yet: a `let` later in a script creates the
+  /// slot at compile time, but the name is undefined until the `let` runs.
+  var defined: [Bool] = []
   private(set) var names: [String] = []
 
   /// The slot for `name`, created (holding nil) if new.
@@ -61,13 +64,26 @@ public final class Globals {
     slots[name] = s
     names.append(name)
     values.append(.null)
+    defined.append(false)
     return s
   }
 
-  public subscript(name: String) -> Value? {
-    get { slots[name].map { values[$0] } }
-    set { values[slot(for: name)] = newValue ?? .null }
+  /// The slot of a defined global.
+  func definedSlot(_ name: String) -> Int? {
+    guard let s = slots[name], defined[s] else { return nil }
+    return s
   }
 
-  public var allNames: [String] { names }
+  func assign(_ slot: Int, _ value: Value) {
+    values[slot] = value
+    defined[slot] = true
+  }
+
+  public subscript(name: String) -> Value? {
+    get { definedSlot(name).map { values[$0] } }
+    set { assign(slot(for: name), newValue ?? .null) }
+  }
+
+  /// The names of the defined globals.
+  public var allNames: [String] { names.filter { definedSlot($0) != nil } }
 }

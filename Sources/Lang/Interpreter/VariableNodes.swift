@@ -46,7 +46,7 @@ final class DynamicNameNode: Node {
 
   override func eval(_ f: Frame) throws -> Value {
     if let index { return globals.values[index] }
-    if let s = globals.slots[name] {
+    if let s = globals.definedSlot(name) {
       index = s
       return globals.values[s]
     }
@@ -79,9 +79,9 @@ enum VariableTarget {
     switch self {
     case .local(let s): f[s] = v
     case .outer(let d, let s): f.ancestor(d)[s] = v
-    case .global(let i): globals.values[i] = v
+    case .global(let i): globals.assign(i, v)
     case .dynamic(let n):
-      guard let i = globals.slots[n.name] else { throw n.undefined() }
+      guard let i = globals.definedSlot(n.name) else { throw n.undefined() }
       globals.values[i] = v
     }
   }
@@ -97,7 +97,7 @@ enum VariableTarget {
       return v
     case .dynamic(let n):
       let v = try n.eval(f)
-      if let i = globals.slots[n.name] { globals.values[i] = .null }
+      if let i = globals.definedSlot(n.name) { globals.values[i] = .null }
       return v
     }
   }

@@ -163,19 +163,24 @@ public struct Lexer {
       if n == UInt8(ascii: "|") {
         pos += 1
         error("unexpected '||'", start, pos, suggestion: "use 'or'")
+        add(.kwOr, start)
       } else {
         add(.pipe, start)
       }
     case UInt8(ascii: "&"):
       if n == UInt8(ascii: "&") { pos += 1 }
       error("unexpected '\(n == UInt8(ascii: "&") ? "&&" : "&")'", start, pos, suggestion: "use 'and'")
+      add(.kwAnd, start)
     case UInt8(ascii: "="):
       if n == UInt8(ascii: "=") { pos += 1; add(.equal, start) }
       else if n == UInt8(ascii: ">") { pos += 1; add(.arrow, start) }
       else { add(.assign, start) }
     case UInt8(ascii: "!"):
       if n == UInt8(ascii: "=") { pos += 1; add(.notEqual, start) }
-      else { error("unexpected '!'", start, pos, suggestion: "use 'not'") }
+      else {
+        error("unexpected '!'", start, pos, suggestion: "use 'not'")
+        add(.kwNot, start)
+      }
     case UInt8(ascii: "<"):
       if n == UInt8(ascii: "=") { pos += 1; add(.lessEqual, start) } else { add(.less, start) }
     case UInt8(ascii: ">"):
@@ -438,6 +443,11 @@ public struct Lexer {
     while true {
       guard pos < end else {
         error("unterminated string", start, start + 1, suggestion: "close it with \"")
+        if let newline = bytes[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+          pos = newline
+          buffer.removeAll()
+          parts.removeAll()
+        }
         break
       }
       let c = bytes[pos]

@@ -33,6 +33,11 @@ public struct Parser {
     let (tokens, lexDiagnostics) = Lexer.tokenize(file)
     var parser = Parser(file: file, tokens: tokens, diagnostics: lexDiagnostics)
     let statements = parser.program()
+    let badLines = Set(lexDiagnostics.compactMap { $0.span.map { file.lineAndColumn(of: $0.start).line } })
+    parser.diagnostics = lexDiagnostics + parser.diagnostics.dropFirst(lexDiagnostics.count).filter {
+      guard let span = $0.span else { return true }
+      return !badLines.contains(file.lineAndColumn(of: span.start).line)
+    }
     let endOffset = file.bytes.count
     let incomplete = parser.diagnostics.contains {
       $0.message.hasPrefix("unterminated") || ($0.span?.start ?? 0) >= endOffset
@@ -65,6 +70,18 @@ public struct Parser {
   private mutating func expect(_ kind: TokenKind, _ context: String) throws -> Token {
     if check(kind) { return advance() }
     throw fail("expected \(kind.display) \(context), found \(current.kind.display)")
+  }
+
+  /// Expects a closing bracket; at the end of input, blames the opening one.
+  @discardableResult
+  private mutating func expectClose(_ kind: TokenKind, opened open: Span, _ context: String) throws -> Token {
+    if check(kind) { return advance() }
+    if check(.eof) || current.span.start >= file.bytes.count {
+      let opener = String(decoding: file.bytes[open.start..<min(open.end, open.start + 1)], as: UTF8.self)
+      throw fail("'\(opener)' is never closed", at: Span(open.start, open.start + 1),
+                 suggestion: "add \(kind.display) \(context)")
+    }
+    return try expect(kind, context)
   }
 
   private mutating func fail(_ message: String, at span: Span? = nil, suggestion: String? = nil) -> Failure {
@@ -131,7 +148,7 @@ public struct Parser {
   }
 
   private mutating func block(_ context: String) throws -> [Stmt] {
-    try expect(.lbrace, context)
+    let open = try expect(.lbrace, context).span
     depth += 1
     defer { depth -= 1 }
     if depth > Parser.maxDepth { throw fail("blocks nested too deeply") }
@@ -144,7 +161,7 @@ public struct Parser {
       if let s = statementRecovering() { statements.append(s) }
       skipNewlines()
     }
-    try expect(.rbrace, "to close the block")
+    try expectClose(.rbrace, opened: open, "to close the block")
     return statements
   }
 
@@ -408,16 +425,16 @@ public struct Parser {
     while true {
       switch current.kind {
       case .lparen:
-        advance()
-        let (args, close) = try arguments()
+        let open = advance().span
+        let (args, close) = try arguments(opened: open)
         e = .call(e, args, e.span.to(close))
       case .lbracket:
-        advance()
+        let open = advance().span
         let saved = braceStartsBlock
         braceStartsBlock = false
         let index = try expression()
         braceStartsBlock = saved
-        let close = try expect(.rbracket, "to close the index")
+        let close = try expectClose(.rbracket, opened: open, "to close the index")
         e = .index(e, index, e.span.to(close.span))
       case .dot:
         advance()
@@ -433,7 +450,7 @@ public struct Parser {
     }
   }
 
-  private mutating func arguments() throws -> ([Argument], Span) {
+  private mutating func arguments(opened open: Span) throws -> ([Argument], Span) {
     let saved = braceStartsBlock
     braceStartsBlock = false
     defer { braceStartsBlock = saved }
@@ -455,7 +472,7 @@ public struct Parser {
       }
       if !match(.comma) { break }
     }
-    let close = try expect(.rparen, "to close the argument list")
+    let close = try expectClose(.rparen, opened: open, "to close the argument list")
     return (args, close.span)
   }
 
@@ -501,16 +518,16 @@ public struct Parser {
       if let parameters = lambdaParameters() {
         return try lambdaBody(parameters: parameters, start: token.span)
       }
-      advance()
+      let open = advance().span
       let saved = braceStartsBlock
       braceStartsBlock = false
       let inner = try expression()
       braceStartsBlock = saved
-      try expect(.rparen, "to close the parenthesis")
+      try expectClose(.rparen, opened: open, "to close the parenthesis")
       return inner
     case .lbracket:
       return try listLiteral()
-    case .lbrace where !braceStartsBlock:
+    case .lbrace where !braceStartsBlock || startsMapLiteral():
       return try mapLiteral()
     case .kwFn:
       advance()
@@ -522,6 +539,15 @@ public struct Parser {
       throw fail("expected an expression, found \(token.kind.display)")
     }
     throw fail("expected an expression, found \(token.kind.display)")
+  }
+
+  /// In a loop or `if` header, `{` still opens a map when what follows can
+  /// only be a map: `{}` before the body's `{`, or `{key: …`.
+  private func startsMapLiteral() -> Bool {
+    let next = peekKind(1)
+    if next == .rbrace { return peekKind(2) == .lbrace }
+    let isKey = next == .identifier || next == .string || TokenKind.keywords.values.contains(next)
+    return isKey && peekKind(2) == .colon
   }
 
   /// `(a, b) =>` — the parameter list of an arrow function, if one starts here.
@@ -558,7 +584,7 @@ public struct Parser {
       items.append(try expression())
       if !match(.comma) { break }
     }
-    let close = try expect(.rbracket, "to close the list")
+    let close = try expectClose(.rbracket, opened: start, "to close the list")
     return .list(items, start.to(close.span))
   }
 
@@ -583,7 +609,7 @@ public struct Parser {
       skipNewlines()
     }
     skipNewlines()
-    let close = try expect(.rbrace, "to close the map")
+    let close = try expectClose(.rbrace, opened: start, "to close the map")
     return .map(entries, start.to(close.span))
   }
 

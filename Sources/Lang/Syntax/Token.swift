@@ -20,6 +20,9 @@ public enum TokenKind: Equatable, Sendable {
     "false": .kwFalse, "nil": .kwNil, "and": .kwAnd, "or": .kwOr, "not": .kwNot,
   ]
 
+  /// The keywords as written, sorted (for REPL completion).
+  public static var keywordSpellings: [String] { keywords.keys.sorted() }
+
   /// Tokens after which a newline does not end the statement.
   var continuesLine: Bool {
     switch self {

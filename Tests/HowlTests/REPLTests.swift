@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The interactive REPL, driven through a real pseudo-terminal.
+@Suite(.serialized)
+struct REPLTests {
+  @Test func multiLineFunctionIsOneEntry() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    #expect(try howl.enter("fn f(x) {", until: PseudoTerminal.continuationPrompt) == "")
+    #expect(try howl.enter("return x * 2", until: PseudoTerminal.continuationPrompt) == "")
+    #expect(try howl.enter("}") == "")
+    #expect(try howl.enter("f(21)") == "42\n")
+  }
+
+  @Test func tabCompletesNamesKeywordsMembersAndKeys() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+
+    try howl.send("pri\t")
+    try howl.expect("print")
+    #expect(try howl.enter("(6 * 7)") == "42\n")
+
+    _ = try howl.enter("let abcdef = 4")
+    try howl.send("abc\t")
+    try howl.expect("abcdef")
+    #expect(try howl.enter(" * 3") == "12\n")
+
+    _ = try howl.enter("let m = {alpha: 21, beta: 1}")
+    try howl.send("m.al\t")
+    try howl.expect("m.alpha")
+    #expect(try howl.enter(" * 2") == "42\n")
+
+    _ = try howl.enter("let racks = {\"rack-a\": 5}")
+    try howl.send("racks[\"ra\t")
+    try howl.expect("racks[\"rack-a\"]")
+    #expect(try howl.enter(" + 1") == "6\n")
+
+    try howl.send("whil\t")
+    try howl.expect("while")
+    try howl.send("\u{3}")
+    try howl.expect(PseudoTerminal.prompt)
+  }
+
+  @Test func tabListsCandidatesWhenAmbiguous() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    _ = try howl.enter("let m = {alpha: 21, beta: 1}")
+    try howl.send("m.\t")
+    let listing = try howl.expect(PseudoTerminal.prompt + "m.")
+    for member in ["alpha", "beta", "keys", "values"] { #expect(listing.contains(member)) }
+    #expect(try howl.enter("beta") == "1\n")
+  }
+
+  @Test func errorIsReportedAndSessionContinues() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    #expect(try howl.enter("let kept = 40") == "")
+    let report = try howl.enter("print(nodez)")
+    #expect(report.contains("error: undefined name 'nodez'"))
+    #expect(report.contains("print(nodez)\n"))
+    #expect(report.contains("|       ^~~~~"))
+    #expect(try howl.enter("1 + 1") == "2\n")
+    #expect(try howl.enter("kept + 2") == "42\n")
+  }
+
+  @Test func ctrlCDropsTheEntryButNotTheSession() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    _ = try howl.enter("let q = (1 +", until: PseudoTerminal.continuationPrompt)
+    try howl.send("2")
+    try howl.send("\u{3}")
+    try howl.expect("^C")
+    try howl.expect(PseudoTerminal.prompt)
+    #expect(try howl.enter("1 + 2") == "3\n")
+    #expect(try howl.enter("q").contains("undefined name 'q'"))
+  }
+
+  @Test func historyPersistsAcrossSessions() throws {
+    let home = try ScratchDirectory()
+    let first = try HowlProgram.interactive(home: home)
+    try first.expect(PseudoTerminal.prompt)
+    _ = try first.enter("fn twice(x) {", until: PseudoTerminal.continuationPrompt)
+    _ = try first.enter("return x * 2", until: PseudoTerminal.continuationPrompt)
+    _ = try first.enter("}")
+    #expect(try first.enter("\"zq\" + \"xv\"") == "\"zqxv\"\n")
+    try first.send("\u{4}")
+    #expect(try first.waitForExit() == 0)
+
+    let saved = try String(contentsOfFile: home.historyPath, encoding: .utf8)
+    #expect(saved == "fn twice(x) {\\nreturn x * 2\\n}\n\"zq\" + \"xv\"\n")
+
+    let second = try HowlProgram.interactive(home: home)
+    try second.expect(PseudoTerminal.prompt)
+    try second.send("\u{1B}[A")
+    try second.expect("\"zq\" + \"xv\"")
+    try second.send("\r")
+    #expect(try second.expect(PseudoTerminal.prompt) == "\n\"zqxv\"\n")
+    try second.send("\u{1B}[A\u{1B}[A\u{1B}[A")
+    try second.expect("return x * 2")
+    try second.send("\r")
+    try second.expect(PseudoTerminal.prompt)
+    #expect(try second.enter("twice(21)") == "42\n")
+  }
+
+  @Test func ctrlDOnAnEmptyLineExitsWithStatusZero() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    try howl.send("\u{4}")
+    #expect(try howl.waitForExit() == 0)
+  }
+}

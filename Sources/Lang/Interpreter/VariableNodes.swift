@@ -150,6 +150,14 @@ final class CompoundStoreNode: StmtNode {
 
   /// Updates `current` in place where the type allows it.
   static func apply(_ current: inout Value, _ rhs: Value, isAdd: Bool) throws {
+    // Strings first, outside the tuple switch below, whose copy of `current`
+    // would make the buffer shared and the append a full copy.
+    if isAdd, case .string(let r) = rhs, case .string(var s) = current {
+      current = .null
+      s += r
+      current = .string(s)
+      return
+    }
     switch (current, rhs) {
     case (.list(let l), _) where isAdd:
       if case .list(let r) = rhs { l.items += r.items } else { l.items.append(rhs) }
@@ -160,10 +168,6 @@ final class CompoundStoreNode: StmtNode {
       for (k, v) in r.entries.pairs { m.entries[k] = v }
     case (.map(let m), _) where !isAdd:
       for k in Operators.removalSet(rhs) { m.entries[k] = nil }
-    case (.string(var s), .string(let r)) where isAdd:
-      current = .null
-      s += r
-      current = .string(s)
     default:
       current = isAdd ? try Operators.add(current, rhs) : try Operators.subtract(current, rhs)
     }

@@ -66,13 +66,19 @@ public enum Library {
       return s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
     }
     guard !separator.isEmpty else { throw LangError("split: the separator must not be empty") }
+    let text = Array(s.utf8), sep = Array(separator.utf8)
     var parts: [String] = []
-    var rest = Substring(s)
-    while let r = rest.range(of: separator) {
-      parts.append(String(rest[..<r.lowerBound]))
-      rest = rest[r.upperBound...]
+    var start = 0, i = 0
+    while i + sep.count <= text.count {
+      if text[i] == sep[0] && (sep.count == 1 || text[i..<i + sep.count].elementsEqual(sep)) {
+        parts.append(String(decoding: text[start..<i], as: UTF8.self))
+        i += sep.count
+        start = i
+      } else {
+        i += 1
+      }
     }
-    parts.append(String(rest))
+    parts.append(String(decoding: text[start...], as: UTF8.self))
     return parts
   }
 

@@ -21,6 +21,9 @@ public struct Parser {
   private var depth = 0
   /// In `if`/`for`/`while` headers a `{` starts the body, not a map literal.
   private var braceStartsBlock = false
+  /// An error happened because the input ended (an unclosed bracket, a
+  /// dangling operator): more input could fix it.
+  private var hitEndOfInput = false
   private static let maxDepth = 120
 
   private init(file: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
@@ -39,7 +42,7 @@ public struct Parser {
       return !badLines.contains(file.lineAndColumn(of: span.start).line)
     }
     let endOffset = file.bytes.count
-    let incomplete = parser.diagnostics.contains {
+    let incomplete = parser.hitEndOfInput || parser.diagnostics.contains {
       $0.message.hasPrefix("unterminated") || ($0.span?.start ?? 0) >= endOffset
     }
     return ParseResult(statements: statements, diagnostics: parser.diagnostics, needsMoreInput: incomplete)
@@ -77,6 +80,7 @@ public struct Parser {
   private mutating func expectClose(_ kind: TokenKind, opened open: Span, _ context: String) throws -> Token {
     if check(kind) { return advance() }
     if check(.eof) || current.span.start >= file.bytes.count {
+      hitEndOfInput = true
       let opener = String(decoding: file.bytes[open.start..<min(open.end, open.start + 1)], as: UTF8.self)
       throw fail("'\(opener)' is never closed", at: Span(open.start, open.start + 1),
                  suggestion: "add \(kind.display) \(context)")

@@ -52,6 +52,8 @@ let package = Package(
         "Services", "Runtime", "Lang", "CLibedit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Fuzzes the language: `scripts/fuzz` builds it with libFuzzer.
+    .executableTarget(name: "LangFuzz", dependencies: ["Lang"]),
     .testTarget(name: "LangTests", dependencies: ["Lang"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang"]),
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),

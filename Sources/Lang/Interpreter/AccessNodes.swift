@@ -26,7 +26,7 @@ final class CallNode: Node {
       if !hasLabels && args.count == code.parameters.count {
         let frame = Frame.make(count: code.slotCount, parent: closure.parent)
         for i in 0..<args.count { frame[i] = try args[i].eval(f) }
-        do { return try interpreter.invoke(closure, frame) } catch { throw traced(error, closure) }
+        do { return try interpreter.invoke(closure, consume frame) } catch { throw traced(error, closure) }
       }
     }
     let arguments = try evaluateArguments(args, labels, f)

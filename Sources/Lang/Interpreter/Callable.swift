@@ -66,7 +66,8 @@ public final class NativeFunction: Callable {
 /// A Howl function value: compiled code plus the frame it closes over.
 final class Closure: Callable {
   let code: FunctionCode
-  let parent: Frame?
+  /// Changed only by `Frame.breakCycles`, when the frame is about to die.
+  var parent: Frame?
 
   init(code: FunctionCode, parent: Frame?) {
     self.code = code
@@ -76,7 +77,7 @@ final class Closure: Callable {
 
   override func call(_ interpreter: Interpreter, _ arguments: Arguments) throws -> Value {
     let frame = try code.bind(arguments, parent: parent, interpreter: interpreter)
-    return try interpreter.invoke(self, frame)
+    return try interpreter.invoke(self, consume frame)
   }
 }
 
@@ -88,6 +89,8 @@ final class FunctionCode {
   let defaults: [Node?]
   var body: [StmtNode] = []
   var slotCount = 0
+  /// The body makes closures over its own frame (which may form cycles).
+  var createsClosures = false
   let file: SourceFile
   let span: Span
 

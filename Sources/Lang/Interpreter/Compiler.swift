@@ -11,6 +11,7 @@ final class Compiler {
     var blocks: [[String: Int]] = [[:]]
     var slotCount = 0
     var loopDepth = 0
+    var createsClosures = false
 
     init(parent: Scope?, isTopLevel: Bool) {
       self.parent = parent
@@ -193,6 +194,7 @@ final class Compiler {
 
   private func function(_ decl: FunctionDecl) throws -> Node {
     let outer = scope
+    outer.createsClosures = true
     scope = Scope(parent: outer, isTopLevel: false)
     defer { scope = outer }
     for p in decl.parameters { _ = scope.declare(p.name) }
@@ -201,6 +203,7 @@ final class Compiler {
                             defaults: defaults, file: file, span: decl.span)
     code.body = withBlock { decl.body.compactMap { s in attempt { try statement(s) } } }
     code.slotCount = scope.slotCount
+    code.createsClosures = scope.createsClosures
     return FunctionNode(code, decl.span, file)
   }
 

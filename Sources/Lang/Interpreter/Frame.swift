@@ -38,6 +38,34 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   @inline(__always)
   var parent: Frame? { header.parent }
 
+  /// Frees the closures a finished call stored in its own frame, which
+  /// would otherwise keep the frame (and themselves) alive in a cycle:
+  /// `fn outer() { let f = x => x; … }`. Closures that escaped — returned,
+  /// stored elsewhere, or still reachable through another closure over this
+  /// frame — are left alone.
+  static func breakCycles(_ frame: inout Frame) {
+    var held: [(slot: Int, closure: Closure)] = []
+    for slot in 0..<frame.header.count {
+      if case .function(let fn) = frame[slot], fn.kind == .closure {
+        let closure = unsafeDowncast(fn, to: Closure.self)
+        if closure.parent === frame { held.append((slot, closure)) }
+      }
+    }
+    guard !held.isEmpty else { return }
+    for (slot, _) in held { frame[slot] = .null }
+    var onlyInFrame = true
+    for i in held.indices where !isKnownUniquelyReferenced(&held[i].closure) {
+      onlyInFrame = false
+      break
+    }
+    if onlyInFrame {
+      for (_, closure) in held { closure.parent = nil }
+      if isKnownUniquelyReferenced(&frame) { return }
+      for (_, closure) in held { closure.parent = frame }
+    }
+    for (slot, closure) in held { frame[slot] = .function(closure) }
+  }
+
   /// The frame `depth` levels out.
   @inline(__always)
   func ancestor(_ depth: Int) -> Frame {

@@ -66,7 +66,8 @@ public final class Interpreter {
     if !parsed.diagnostics.isEmpty { throw LangError(parsed.diagnostics) }
     let compiled = try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
     lastValue = nil
-    let frame = Frame.make(count: compiled.slotCount, parent: nil)
+    var frame = Frame.make(count: compiled.slotCount, parent: nil)
+    defer { Frame.breakCycles(&frame) }
     for s in compiled.body {
       switch try s.exec(frame) {
       case .normal: continue
@@ -92,14 +93,26 @@ public final class Interpreter {
     try call(function, Arguments(positional))
   }
 
-  func invoke(_ closure: Closure, _ frame: Frame) throws -> Value {
+  func invoke(_ closure: Closure, _ frame: consuming Frame) throws -> Value {
     callDepth += 1
     defer { callDepth -= 1 }
     if callDepth > maxCallDepth {
       throw LangError("too many nested calls (more than \(maxCallDepth))", notes: ["is there a recursion without an end?"])
     }
     try step(closure.code.file, closure.code.span)
-    for s in closure.code.body {
+    var result = Value.null
+    do {
+      result = try runBody(closure.code.body, frame)
+    } catch {
+      if closure.code.createsClosures { Frame.breakCycles(&frame) }
+      throw error
+    }
+    if closure.code.createsClosures { Frame.breakCycles(&frame) }
+    return result
+  }
+
+  private func runBody(_ body: [StmtNode], _ frame: Frame) throws -> Value {
+    for s in body {
       switch try s.exec(frame) {
       case .normal: continue
       case .returned:

@@ -3,11 +3,16 @@
 public enum Library {
   /// The basics, data formats and the host system (files, shell, env, args).
   public static func installAll(into interpreter: Interpreter, arguments: [String] = []) {
+    installSafe(into: interpreter)
+    System.install(into: interpreter, arguments: arguments)
+  }
+
+  /// Everything except the host system: for fuzzing and sandboxes.
+  public static func installSafe(into interpreter: Interpreter) {
     Basics.install(into: interpreter)
     Conversions.install(into: interpreter)
     Collections.install(into: interpreter)
     DataFormats.install(into: interpreter)
-    System.install(into: interpreter, arguments: arguments)
   }
 
   // MARK: - Argument helpers shared by the built-ins

@@ -1,7 +1,7 @@
 /// Arithmetic, comparison and membership on values, as the language defines
 /// them. Integer arithmetic never traps: overflow is an error.
 public enum Operators {
-  static let maxRepeat = 50_000_000
+  static let maxRepeat = 10_000_000
 
   static func typeError(_ op: String, _ a: Value, _ b: Value) -> LangError {
     var hint: String?

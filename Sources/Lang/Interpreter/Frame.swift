@@ -42,8 +42,9 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   /// would otherwise keep the frame (and themselves) alive in a cycle:
   /// `fn outer() { let f = x => x; … }`. Closures that escaped — returned,
   /// stored elsewhere, or still reachable through another closure over this
-  /// frame — are left alone.
-  static func breakCycles(_ frame: inout Frame) {
+  /// frame — are left alone; the result says whether such a cycle remains.
+  @discardableResult
+  static func breakCycles(_ frame: inout Frame) -> Bool {
     var held: [(slot: Int, closure: Closure)] = []
     for slot in 0..<frame.header.count {
       if case .function(let fn) = frame[slot], fn.kind == .closure {
@@ -51,7 +52,7 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
         if closure.parent === frame { held.append((slot, closure)) }
       }
     }
-    guard !held.isEmpty else { return }
+    guard !held.isEmpty else { return false }
     for (slot, _) in held { frame[slot] = .null }
     var onlyInFrame = true
     for i in held.indices where !isKnownUniquelyReferenced(&held[i].closure) {
@@ -60,10 +61,16 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     }
     if onlyInFrame {
       for (_, closure) in held { closure.parent = nil }
-      if isKnownUniquelyReferenced(&frame) { return }
+      if isKnownUniquelyReferenced(&frame) { return false }
       for (_, closure) in held { closure.parent = frame }
     }
     for (slot, closure) in held { frame[slot] = .function(closure) }
+    return true
+  }
+
+  /// Empties every slot, breaking whatever cycles run through this frame.
+  func clear() {
+    for slot in 0..<header.count { self[slot] = .null }
   }
 
   /// The frame `depth` levels out.
@@ -72,6 +79,28 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     var f = self
     for _ in 0..<depth { f = f.header.parent! }
     return f
+  }
+}
+
+/// Frames that outlived their call inside a closure/frame cycle. Held
+/// weakly; when the interpreter goes away, the live ones are emptied so the
+/// cycles are freed.
+final class CycleRegistry {
+  private struct WeakFrame { weak var frame: Frame? }
+  private var frames: [WeakFrame] = []
+  private var pruneAt = 64
+
+  func add(_ frame: Frame) {
+    frames.append(WeakFrame(frame: frame))
+    if frames.count >= pruneAt {
+      frames.removeAll { $0.frame == nil }
+      pruneAt = max(64, frames.count * 2)
+    }
+  }
+
+  deinit {
+    let live = frames.compactMap(\.frame)
+    for frame in live { frame.clear() }
   }
 }
 

@@ -23,6 +23,7 @@ public final class Interpreter {
 
   var returnValue: Value = .null
   var lastValue: Value?
+  private let cycles = CycleRegistry()
   private var callDepth = 0
   private var steps = 0
   private var useHandlers: [String: UseHandler] = [:]
@@ -67,7 +68,7 @@ public final class Interpreter {
     let compiled = try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
     lastValue = nil
     var frame = Frame.make(count: compiled.slotCount, parent: nil)
-    defer { Frame.breakCycles(&frame) }
+    defer { endFrame(&frame) }
     for s in compiled.body {
       switch try s.exec(frame) {
       case .normal: continue
@@ -104,11 +105,15 @@ public final class Interpreter {
     do {
       result = try runBody(closure.code.body, frame)
     } catch {
-      if closure.code.createsClosures { Frame.breakCycles(&frame) }
+      if closure.code.createsClosures { endFrame(&frame) }
       throw error
     }
-    if closure.code.createsClosures { Frame.breakCycles(&frame) }
+    if closure.code.createsClosures { endFrame(&frame) }
     return result
+  }
+
+  private func endFrame(_ frame: inout Frame) {
+    if Frame.breakCycles(&frame) { cycles.add(frame) }
   }
 
   private func runBody(_ body: [StmtNode], _ frame: Frame) throws -> Value {

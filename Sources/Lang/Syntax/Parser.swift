@@ -569,7 +569,7 @@ public struct Parser {
   }
 
   private mutating func lambdaBody(parameters: [FunctionDecl.Parameter], start: Span) throws -> Expr {
-    if check(.lbrace) {
+    if check(.lbrace) && !startsMapLiteral() {
       let body = try block("to start the function body")
       return .function(FunctionDecl(name: nil, parameters: parameters, body: body, span: start))
     }

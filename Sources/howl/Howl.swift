@@ -27,9 +27,23 @@ struct Howl: ParsableCommand {
   var script: [String] = []
 
   static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    // Flags before a script are Howl's; everything after it is the script's.
+    switch arguments.first {
+    case "--help", "-h":
+      print(Howl.helpMessage())
+      Foundation.exit(0)
+    case "--version":
+      print(version)
+      Foundation.exit(0)
+    case let flag? where flag.hasPrefix("-") && flag != "-c" && flag != "--dry-run" && flag != "--":
+      Foundation.exit(ScriptRunner.usage("unknown option '\(flag)'"))
+    default:
+      break
+    }
     let command: Howl
     do {
-      command = try Howl.parse(Array(CommandLine.arguments.dropFirst()))
+      command = try Howl.parse(arguments)
     } catch {
       let code = Howl.exitCode(for: error)
       if code == .success {

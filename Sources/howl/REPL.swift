@@ -56,8 +56,14 @@ struct REPL {
   }
 
   /// Runs one entry and prints its value or its error; false if it failed.
+  /// Ctrl-C while it runs stops the entry, not the session.
   private func evaluate(_ file: SourceFile, in session: Session) -> Bool {
-    defer { fflush(stdout) }
+    Interpreter.interruptFlag.pointee = 0
+    let previous = signal(SIGINT) { _ in Interpreter.interruptFlag.pointee = 1 }
+    defer {
+      signal(SIGINT, previous)
+      fflush(stdout)
+    }
     do {
       if let text = Self.display(try session.interpreter.run(file, recordLastValue: true)) { print(text) }
       return true

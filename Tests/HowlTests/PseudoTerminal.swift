@@ -80,6 +80,12 @@ final class PseudoTerminal {
         throw Failure(description: "the terminal stayed in canonical mode; output:\n\(transcript)")
       }
     }
+    try sendNow(text)
+  }
+
+  /// Types `text` at once, whatever mode the terminal is in (for Ctrl-C
+  /// while the program runs an entry and is not reading keys).
+  func sendNow(_ text: String) throws {
     var bytes = Array(text.utf8)[...]
     while !bytes.isEmpty {
       let n = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }

@@ -55,6 +55,19 @@ struct REPLTests {
     #expect(try howl.enter("beta") == "1\n")
   }
 
+  @Test func ctrlCStopsARunningEntryButNotTheSession() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    _ = try howl.enter("let kept = 7")
+    try howl.send("while true { }\r")
+    Thread.sleep(forTimeInterval: 0.3)
+    try howl.sendNow("\u{3}")
+    try howl.expect("interrupted")
+    try howl.expect(PseudoTerminal.prompt)
+    #expect(try howl.enter("kept * 6") == "42\n")
+  }
+
   @Test func errorIsReportedAndSessionContinues() throws {
     let home = try ScratchDirectory()
     let howl = try HowlProgram.interactive(home: home)

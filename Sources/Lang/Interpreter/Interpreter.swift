@@ -31,6 +31,15 @@ public final class Interpreter {
 
   public init() {}
 
+  /// Set to non-zero (from a signal handler, for example) to stop the code
+  /// that is running at its next call or loop iteration, with an
+  /// "interrupted" error. Cleared when that error is thrown.
+  public static let interruptFlag: UnsafeMutablePointer<Int32> = {
+    let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    flag.initialize(to: 0)
+    return flag
+  }()
+
   // MARK: - Host interface
 
   /// Defines or replaces a global.
@@ -134,6 +143,10 @@ public final class Interpreter {
   func step(_ file: SourceFile, _ span: Span) throws {
     steps &+= 1
     if steps > stepLimit { throw LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
+    if Interpreter.interruptFlag.pointee != 0 {
+      Interpreter.interruptFlag.pointee = 0
+      throw LangError("interrupted", file: file, span: span)
+    }
   }
 
   // MARK: - Modules

@@ -43,6 +43,7 @@ public enum NodesConf {
   public static func serialize(_ config: ClusterConfig) -> String {
     var writer = YAMLWriter(capacity: (config.nodes.count + config.profiles.count) * 256)
     for (key, section) in [("nodeprofiles", config.profiles), ("nodes", config.nodes)] {
+      // Written entity by entity: nothing but the text is built for 10,000 nodes.
       if section.isEmpty { writer.entry(key, .map([:]), indent: 0); continue }
       writer.entry(key, .scalar("", .null), indent: 0)
       for (id, entity) in section {
@@ -51,5 +52,16 @@ public enum NodesConf {
     }
     writer.entries(config.extra, indent: 0)
     return writer.output
+  }
+}
+
+extension ClusterConfig {
+  /// The same cluster with every node's and profile's keys in the order
+  /// nodes.conf has them after a write and a read (Warewulf's field order).
+  public func canonicalized() -> ClusterConfig {
+    var out = self
+    for (id, entity) in profiles { out.profiles[id] = Entity(fields: Schema.entity.canonical(entity.fields)) }
+    for (id, entity) in nodes { out.nodes[id] = Entity(fields: Schema.entity.canonical(entity.fields)) }
+    return out
   }
 }

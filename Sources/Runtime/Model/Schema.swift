@@ -1,0 +1,121 @@
+import OrderedCollections
+
+/// Warewulf's nodes.conf schema as far as Howl needs it: which keys are
+/// known, in which order Warewulf declares them (the order Howl writes them
+/// in), and what shape each value must have. Unknown keys are allowed
+/// anywhere; they keep their order after the known ones.
+public struct Schema: Sendable {
+  /// The shape a value must have.
+  public indirect enum Shape: Sendable {
+    /// A scalar (string, number, bool or null).
+    case scalar
+    /// A list of scalars; a scalar is also accepted (4.5 wrote some lists,
+    /// such as `kernel args` and overlays, as one string).
+    case list
+    /// A structure with known keys.
+    case structure(Schema)
+    /// A map from free keys (netnames, device paths, tag names) to `Shape`.
+    case map(Shape)
+    /// Anything (resources).
+    case any
+  }
+
+  /// Known keys in Warewulf's order, with their shapes.
+  public let fields: OrderedDictionary<String, Shape>
+
+  public init(_ fields: KeyValuePairs<String, Shape>) {
+    self.fields = OrderedDictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) })
+  }
+
+  /// `map` with known keys first in schema order, then the others in their
+  /// order, recursively for known structures and keyed maps.
+  public func canonical(_ map: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue> {
+    var out = OrderedDictionary<String, ConfValue>(minimumCapacity: map.count)
+    var known = 0
+    for (key, shape) in fields {
+      if let value = map[key] {
+        out[key] = Schema.canonical(value, shape)
+        known += 1
+      }
+    }
+    if known == map.count && out.keys.elementsEqual(map.keys) { return out }
+    for (key, value) in map where fields[key] == nil { out[key] = value }
+    return out
+  }
+
+  static func canonical(_ value: ConfValue, _ shape: Shape) -> ConfValue {
+    switch (shape, value) {
+    case (.structure(let schema), .map(let entries)):
+      return .map(schema.canonical(entries))
+    case (.map(let inner), .map(let entries)):
+      if case .structure = inner {
+        var out = entries
+        for (key, item) in entries { out[key] = canonical(item, inner) }
+        return .map(out)
+      }
+      return value
+    default:
+      return value
+    }
+  }
+}
+
+extension Schema {
+  static let tags = Shape.map(.scalar)
+
+  /// `network devices.<netname>`, with the 4.5 keys (`ip6addr`, `prefix`,
+  /// `primary`, `default`) after their successors.
+  public static let netdev = Schema([
+    "type": .scalar, "onboot": .scalar, "device": .scalar, "hwaddr": .scalar,
+    "ipaddr": .scalar, "netmask": .scalar, "gateway": .scalar,
+    "ipaddr6": .scalar, "ip6addr": .scalar, "prefixlen6": .scalar, "prefix": .scalar, "gateway6": .scalar,
+    "mtu": .scalar, "primary": .scalar, "default": .scalar, "tags": tags,
+  ])
+
+  /// `ipmi:`.
+  public static let ipmi = Schema([
+    "username": .scalar, "password": .scalar, "ipaddr": .scalar, "gateway": .scalar,
+    "netmask": .scalar, "port": .scalar, "interface": .scalar, "escapechar": .scalar,
+    "write": .scalar, "template": .scalar, "tags": tags,
+  ])
+
+  /// `kernel:` (4.5's `override` kept after `args`).
+  public static let kernel = Schema(["version": .scalar, "args": .list, "override": .scalar])
+
+  /// `disks.<device>.partitions.<label>`.
+  public static let partition = Schema([
+    "number": .scalar, "size_mib": .scalar, "start_mib": .scalar, "type_guid": .scalar,
+    "guid": .scalar, "wipe_partition_entry": .scalar, "should_exist": .scalar, "resize": .scalar,
+  ])
+
+  /// `disks.<device>`.
+  public static let disk = Schema(["wipe_table": .scalar, "partitions": .map(.structure(partition))])
+
+  /// `filesystems.<device>`; `mount_options` was a list in 4.5, a string since.
+  public static let filesystem = Schema([
+    "format": .scalar, "path": .scalar, "wipe_filesystem": .scalar, "label": .scalar,
+    "uuid": .scalar, "options": .list, "mount_options": .list,
+  ])
+
+  /// A node or profile (§1.2 order). Legacy 4.5 keys sit after their
+  /// successors: `container name` after `image name`, flat `ipmi <field>`
+  /// after `ipmi`, `keys` after `tags`.
+  public static let entity = Schema([
+    "profiles": .list, "comment": .scalar, "cluster name": .scalar,
+    "image name": .scalar, "container name": .scalar, "ipxe template": .scalar,
+    "runtime overlay": .list, "system overlay": .list,
+    "kernel": .structure(kernel),
+    "kernel version": .scalar, "kernel override": .scalar, "kernel args": .list,
+    "ipmi": .structure(ipmi),
+    "ipmi username": .scalar, "ipmi password": .scalar, "ipmi ipaddr": .scalar, "ipmi gateway": .scalar,
+    "ipmi netmask": .scalar, "ipmi port": .scalar, "ipmi interface": .scalar, "ipmi escapechar": .scalar,
+    "ipmi write": .scalar, "ipmi template": .scalar,
+    "init": .scalar, "root": .scalar,
+    "network devices": .map(.structure(netdev)),
+    "tags": tags, "keys": tags, "tagsdel": .list,
+    "primary network": .scalar,
+    "disks": .map(.structure(disk)), "filesystems": .map(.structure(filesystem)),
+    "resources": .map(.any),
+    "discoverable": .scalar, "asset key": .scalar,
+  ])
+}

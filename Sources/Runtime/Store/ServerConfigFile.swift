@@ -1,0 +1,208 @@
+import OrderedCollections
+import Yams
+
+/// Reading and writing howl.conf (a warewulf.conf is read as well).
+extension ServerConfig {
+  /// Sections whose unknown keys are kept in `extra` under the section name.
+  static let sections = ["warewulf", "dhcp", "tftp", "nfs"]
+
+  /// Parses howl.conf or warewulf.conf text; `file` names it in errors.
+  /// `ipaddr` in CIDR form (`10.0.0.1/22`) fills `network` and `netmask`.
+  /// - Throws: `ConfigError` for YAML errors, wrong shapes, bad addresses and ports.
+  public static func parse(_ text: String, file: String) throws -> ServerConfig {
+    let reader = YAMLReader(file: file, text: text)
+    var config = ServerConfig()
+    guard let root = try reader.root() else { return config }
+    if case .scalar(let scalar) = root, YAMLReader.scalar(scalar).isEmpty { return config }
+    var marks: [FieldPath: Mark] = [:]
+    collectMarks(root, FieldPath([]), &marks)
+    guard case .map(var top) = try reader.any(root, FieldPath([])) else {
+      throw reader.error(root, FieldPath([]), "expected a map, found \(YAMLReader.shapeName(root))")
+    }
+    func fail(_ path: FieldPath, _ message: String) -> ConfigError {
+      let mark = marks[path]
+      return ConfigError(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: path, message: message)
+    }
+    func take(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> ConfValue? {
+      guard let value = map.removeValue(forKey: path.keys.last!) else { return nil }
+      if case .scalar(_, .null) = value { return nil }
+      return value
+    }
+    func string(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> String? {
+      guard let value = try take(&map, path) else { return nil }
+      guard let text = value.stringValue else { throw fail(path, "expected a scalar, found \(value.shapeName)") }
+      return text
+    }
+    func address(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> String? {
+      guard let text = try string(&map, path) else { return nil }
+      if !text.isEmpty && !isIPv4(text) { throw fail(path, "expected an IPv4 address, found \"\(text)\"") }
+      return text
+    }
+    func bool(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> Bool? {
+      guard let text = try string(&map, path) else { return nil }
+      switch text.lowercased() {
+      case "true", "yes", "on": return true
+      case "false", "no", "off": return false
+      default: throw fail(path, "expected true or false, found \"\(text)\"")
+      }
+    }
+    func port(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> Int? {
+      guard let text = try string(&map, path) else { return nil }
+      guard let value = Int(text), (0...65535).contains(value) else { throw fail(path, "expected a port number, found \"\(text)\"") }
+      return value
+    }
+    func section(_ name: String) throws -> OrderedDictionary<String, ConfValue> {
+      guard let value = top.removeValue(forKey: name) else { return [:] }
+      if case .scalar(_, .null) = value { return [:] }
+      guard case .map(let map) = value else { throw fail(FieldPath(name), "expected a map, found \(value.shapeName)") }
+      return map
+    }
+
+    config.comment = try string(&top, FieldPath("comment")) ?? ""
+    if let ipaddr = try string(&top, FieldPath("ipaddr")) {
+      if let slash = ipaddr.firstIndex(of: "/") {
+        let host = String(ipaddr[..<slash])
+        guard let value = parseIPv4(host), let bits = Int(ipaddr[ipaddr.index(after: slash)...]), (0...32).contains(bits)
+        else { throw fail(FieldPath("ipaddr"), "expected an IPv4 address or CIDR, found \"\(ipaddr)\"") }
+        let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - bits)
+        config.ipaddr = host
+        config.netmask = formatIPv4(mask)
+        config.network = formatIPv4(value & mask)
+      } else if !ipaddr.isEmpty && !isIPv4(ipaddr) {
+        throw fail(FieldPath("ipaddr"), "expected an IPv4 address, found \"\(ipaddr)\"")
+      } else {
+        config.ipaddr = ipaddr
+      }
+    }
+    if let netmask = try address(&top, FieldPath("netmask")) { config.netmask = netmask }
+    if let network = try address(&top, FieldPath("network")) { config.network = network }
+    config.interface = try string(&top, FieldPath("interface")) ?? ""
+
+    var warewulf = try section("warewulf")
+    let w = FieldPath("warewulf")
+    config.ports.http = try port(&warewulf, w.appending("port")) ?? config.ports.http
+    config.secure = try bool(&warewulf, w.appending("secure")) ?? config.secure
+    config.autobuildOverlays = try bool(&warewulf, w.appending("autobuild overlays")) ?? config.autobuildOverlays
+
+    var dhcp = try section("dhcp")
+    let d = FieldPath("dhcp")
+    config.dhcp.enabled = try bool(&dhcp, d.appending("enabled")) ?? true
+    if let mode = try string(&dhcp, d.appending("mode")) {
+      guard let value = DHCPMode(rawValue: mode) else {
+        throw fail(d.appending("mode"), "expected static, dynamic or proxy, found \"\(mode)\"")
+      }
+      config.dhcp.mode = value
+    } else if dhcp["template"]?.stringValue == "static" {
+      config.dhcp.mode = .static
+    }
+    config.dhcp.rangeStart = try address(&dhcp, d.appending("range start")) ?? ""
+    config.dhcp.rangeEnd = try address(&dhcp, d.appending("range end")) ?? ""
+    config.ports.dhcp = try port(&dhcp, d.appending("port")) ?? config.ports.dhcp
+
+    var tftp = try section("tftp")
+    config.ports.tftp = try port(&tftp, FieldPath("tftp", "port")) ?? config.ports.tftp
+
+    var nfs = try section("nfs")
+    let e = FieldPath("nfs", "export paths")
+    if let paths = try take(&nfs, e) {
+      guard case .list(let items) = paths else { throw fail(e, "expected a list, found \(paths.shapeName)") }
+      for (index, item) in items.enumerated() {
+        let here = e.appending(String(index))
+        guard case .map(var entry) = item else { throw fail(here, "expected a map, found \(item.shapeName)") }
+        guard let path = try string(&entry, here.appending("path")), !path.isEmpty else { throw fail(here, "an export needs a path") }
+        let name = try string(&entry, here.appending("name")) ?? path
+        if config.exports[name] != nil { throw fail(here, "two exports named \(name)") }
+        config.exports[name] = ExportEntry(
+          path: path, options: try string(&entry, here.appending("export options")) ?? ExportEntry.defaultOptions,
+          image: try string(&entry, here.appending("image")), extra: entry)
+      }
+    }
+
+    let i = FieldPath("images")
+    if let images = try take(&top, i) {
+      guard case .map(let entries) = images else { throw fail(i, "expected a map, found \(images.shapeName)") }
+      for (name, value) in entries {
+        let here = i.appending(name)
+        var entry: OrderedDictionary<String, ConfValue> = [:]
+        if case .map(let map) = value { entry = map } else if !value.isEmpty {
+          throw fail(here, "expected a map, found \(value.shapeName)")
+        }
+        var image = ImageEntry(source: try string(&entry, here.appending("source")))
+        if let excludes = try take(&entry, here.appending("excludes")) {
+          guard let list = excludes.listValue else { throw fail(here.appending("excludes"), "expected a list of paths") }
+          image.excludes = list
+        }
+        image.extra = entry
+        config.images[name] = image
+      }
+    }
+
+    for (name, rest) in [("warewulf", warewulf), ("dhcp", dhcp), ("tftp", tftp), ("nfs", nfs)] where !rest.isEmpty {
+      config.extra[name] = .map(rest)
+    }
+    for (key, value) in top { config.extra[key] = value }
+    return config
+  }
+
+  static func collectMarks(_ node: Node, _ path: FieldPath, _ marks: inout [FieldPath: Mark]) {
+    if let mark = node.mark { marks[path] = mark }
+    switch node {
+    case .mapping(let mapping):
+      for (key, value) in mapping { if let name = key.string { collectMarks(value, path.appending(name), &marks) } }
+    case .sequence(let sequence):
+      for (index, item) in sequence.enumerated() { collectMarks(item, path.appending(String(index)), &marks) }
+    default: break
+    }
+  }
+
+  /// The howl.conf text: every known key, explicitly, then kept unknown keys.
+  public func serialize() -> String {
+    var writer = YAMLWriter()
+    writer.entries(fileMap(), indent: 0)
+    return writer.output
+  }
+
+  /// The settings as the map howl.conf holds.
+  func fileMap() -> OrderedDictionary<String, ConfValue> {
+    func section(_ name: String, _ known: OrderedDictionary<String, ConfValue>) -> ConfValue {
+      var map = known
+      if case .map(let rest)? = extra[name] { for (key, value) in rest where map[key] == nil { map[key] = value } }
+      return .map(map)
+    }
+    func bool(_ value: Bool) -> ConfValue { .scalar(value ? "true" : "false", .bool) }
+    func int(_ value: Int) -> ConfValue { .scalar(String(value), .int) }
+    var top = OrderedDictionary<String, ConfValue>()
+    if !comment.isEmpty { top["comment"] = .string(comment) }
+    top["ipaddr"] = .string(ipaddr)
+    top["netmask"] = .string(netmask)
+    top["network"] = .string(network)
+    top["interface"] = .string(interface)
+    top["warewulf"] = section("warewulf", [
+      "port": int(ports.http), "secure": bool(secure), "autobuild overlays": bool(autobuildOverlays),
+    ])
+    top["dhcp"] = section("dhcp", [
+      "enabled": bool(dhcp.enabled), "mode": .string(dhcp.mode.rawValue),
+      "range start": .string(dhcp.rangeStart), "range end": .string(dhcp.rangeEnd), "port": int(ports.dhcp),
+    ])
+    top["tftp"] = section("tftp", ["port": int(ports.tftp)])
+    let exportList: [ConfValue] = exports.map { name, entry in
+      var item: OrderedDictionary<String, ConfValue> = [:]
+      if name != entry.path { item["name"] = .string(name) }
+      item["path"] = .string(entry.path)
+      item["export options"] = .string(entry.options)
+      if let image = entry.image { item["image"] = .string(image) }
+      for (key, value) in entry.extra where item[key] == nil { item[key] = value }
+      return .map(item)
+    }
+    top["nfs"] = section("nfs", ["export paths": .list(exportList)])
+    top["images"] = .map(OrderedDictionary(uniqueKeysWithValues: images.map { name, image in
+      var item: OrderedDictionary<String, ConfValue> = [:]
+      if let source = image.source { item["source"] = .string(source) }
+      item["excludes"] = .strings(image.excludes)
+      for (key, value) in image.extra where item[key] == nil { item[key] = value }
+      return (name, ConfValue.map(item))
+    }))
+    for (key, value) in extra where !ServerConfig.sections.contains(key) && top[key] == nil { top[key] = value }
+    return top
+  }
+}

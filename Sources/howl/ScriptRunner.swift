@@ -6,10 +6,20 @@ struct ScriptRunner {
   let arguments: [String]
   let dryRun: Bool
 
+  /// Runs the script as one transaction: its staged changes are committed
+  /// when it ends without error (or shown, with `--dry-run`).
   func run(_ file: SourceFile) -> Int32 {
     let session = Session(arguments: arguments)
     do {
       try session.interpreter.run(file)
+      fflush(stdout)
+      if dryRun {
+        let lines = session.cluster.diff()
+        print(lines.isEmpty ? "dry run: no changes" : "dry run: would commit\n" + lines.map { "  " + $0 }.joined(separator: "\n"))
+        session.cluster.rollback()
+      } else {
+        try session.cluster.commit()
+      }
       return 0
     } catch let error as LangError {
       Terminal.printError(error)

@@ -1,18 +1,25 @@
 import Foundation
 import Lang
+import Runtime
 
 /// One interpreter with everything installed: the standard library, the
 /// module search path for `import`, and (as it grows) the cluster.
 final class Session {
   let interpreter = Interpreter()
+  /// The cluster in `$HOWL_ROOT` (default `/`), loaded on first use.
+  let cluster: ClusterContext
+
   /// Whether changes are staged but not committed (the REPL prompt's marker).
-  var hasUncommittedChanges: () -> Bool = { false }
+  func hasUncommittedChanges() -> Bool { cluster.hasChanges }
 
   init(arguments: [String]) {
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
     interpreter.output = { text in fputs(text, stdout) }
     Library.installAll(into: interpreter, arguments: arguments)
     interpreter.modulePaths = Session.stdlibPaths()
+    let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+    cluster = ClusterContext(store: Store(root: root))
+    ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 
   deinit { fflush(stdout) }

@@ -1,0 +1,44 @@
+import Lang
+
+/// The cluster an interpreter works on, loaded from the store the first
+/// time a script touches it (so `howl -c 'print(1)'` reads no files).
+public final class ClusterContext {
+  public let store: Store
+  private var loaded: ClusterSession?
+
+  public init(store: Store) { self.store = store }
+
+  public func session() throws -> ClusterSession {
+    if let loaded { return loaded }
+    do {
+      let s = try ClusterSession(store: store)
+      loaded = s
+      return s
+    } catch let e as LangError {
+      throw e
+    } catch {
+      throw LangError("\(error)")
+    }
+  }
+
+  /// Staged changes not yet committed.
+  public var hasChanges: Bool { loaded?.hasChanges ?? false }
+
+  /// The node's merged (effective) values in the working state.
+  func merged(_ id: String) throws -> MergedNode {
+    do { return try session().working.cluster.merged(id) } catch let e as LangError { throw e } catch {
+      throw LangError("\(error)")
+    }
+  }
+
+  /// Commits staged changes (a no-op without any); the diff that was written.
+  @discardableResult
+  public func commit() throws -> [String] {
+    guard let loaded else { return [] }
+    do { return try loaded.commit() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
+  }
+
+  public func rollback() { loaded?.rollback() }
+
+  public func diff() -> [String] { loaded?.diff() ?? [] }
+}

@@ -1,0 +1,251 @@
+import Lang
+import OrderedCollections
+
+/// A node or a profile, by id, in a cluster session: reading a field gives
+/// its effective value (for a node, merged from its profiles); assigning one
+/// stages a change to the object's own value.
+final class EntityRef: HostObject {
+  enum Kind { case node, profile }
+
+  let cluster: ClusterContext
+  let kind: Kind
+  let id: String
+
+  init(_ cluster: ClusterContext, _ kind: Kind, _ id: String) {
+    self.cluster = cluster
+    self.kind = kind
+    self.id = id
+  }
+
+  var typeName: String { kind == .node ? "node" : "profile" }
+
+  var specs: [FieldSpec] { FieldSpec.entity.filter { !$0.nodeOnly || kind == .node } }
+
+  var memberNames: [String] {
+    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain"] : [])
+  }
+
+  // MARK: - Reading
+
+  /// The object's own values in the working state.
+  func own() throws -> Entity {
+    let state = try cluster.session().working
+    let entity = kind == .node ? state.cluster.nodes[id] : state.cluster.profiles[id]
+    guard let entity else { throw LangError("\(typeName) '\(id)' no longer exists") }
+    return entity
+  }
+
+  /// The effective value at `path`: merged for a node, own for a profile.
+  func effective(_ path: FieldPath) throws -> ConfValue? {
+    guard kind == .node else { return try own()[path] }
+    return try cluster.merged(id).value(at: path)
+  }
+
+  /// The name of the primary network device (creating none).
+  func primaryNetwork() throws -> String {
+    if kind == .node, let name = try cluster.merged(id).primaryNetwork { return name }
+    if let name = try effective(FieldPath(["primary network"]))?.stringValue, !name.isEmpty { return name }
+    if case .map(let devices)? = try effective(FieldPath(["network devices"])), let first = devices.keys.sorted().first {
+      return first
+    }
+    return "default"
+  }
+
+  func member(_ name: String, in interpreter: Interpreter) throws -> Value {
+    if name == "name" || name == "id" { return .string(id) }
+    if name == "explain", kind == .node {
+      return .function(NativeFunction("explain") { [self] _, args in
+        try args.expect("explain", count: 1...1)
+        return .string(try ClusterFunctions.explain(self, field: try ClusterFunctions.text(args[0], "explain()'s field")))
+      })
+    }
+    if FieldSpec.primaryShortcuts.contains(name) {
+      let spec = FieldSpec.find(name, in: FieldSpec.netdev)!
+      return try read(spec, at: FieldPath(["network devices", try primaryNetwork(), spec.key]))
+    }
+    guard let spec = FieldSpec.find(name, in: specs) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    return try read(spec, at: FieldPath([spec.key]))
+  }
+
+  /// A field's value: a live view for structures, a plain value otherwise.
+  func read(_ spec: FieldSpec, at path: FieldPath) throws -> Value {
+    switch spec.kind {
+    case .tags: return .object(TagsView(self, path))
+    case .section(let fields): return .object(SectionView(self, path, fields, name: spec.name))
+    case .netdevs: return .object(NetdevsView(self, path))
+    case .root: return .object(try RootStrategy.read(self))
+    case .mounts: return try MountValue.list(try effective(path))
+    default: return ConfConversion.value(try effective(path), kind: spec.kind)
+    }
+  }
+
+  // MARK: - Writing
+
+  func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws {
+    if name == "name" || name == "id" { throw LangError("a \(typeName)'s name cannot be changed by assignment") }
+    if FieldSpec.primaryShortcuts.contains(name) {
+      let spec = FieldSpec.find(name, in: FieldSpec.netdev)!
+      let device = try primaryNetwork()
+      try write(spec, at: FieldPath(["network devices", device, spec.key]), value)
+      return
+    }
+    guard let spec = FieldSpec.find(name, in: specs) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    try write(spec, at: FieldPath([spec.key]), value)
+  }
+
+  /// Stages `value` as this object's own value of a field.
+  func write(_ spec: FieldSpec, at path: FieldPath, _ value: Value) throws {
+    try EntityEdit.set([id], kind: kind, spec: spec, path: path, value: value, cluster: cluster)
+  }
+
+  // MARK: - Printing
+
+  var inlineDescription: String { "\(typeName) \(id)" }
+
+  var blockDescription: String {
+    (try? EntityBlock.render(self)) ?? inlineDescription
+  }
+
+  func isEqual(to other: HostObject) -> Bool {
+    guard let o = other as? EntityRef else { return false }
+    return o.kind == kind && o.id == id
+  }
+}
+
+/// Staging changes to the own values of nodes or profiles.
+enum EntityEdit {
+  /// Sets a field on several objects as one change (broadcast assignment).
+  static func set(_ ids: [String], kind: EntityRef.Kind, spec: FieldSpec, path: FieldPath, value: Value,
+                  cluster: ClusterContext) throws {
+    let session = try cluster.session()
+    let field = path.description
+    switch spec.kind {
+    case .root:
+      let strategy = try RootStrategy.from(value)
+      try session.stage { state, _ in
+        for id in ids { try update(&state, kind, id) { strategy.apply(to: &$0) } }
+      }
+      return
+    case .mounts:
+      let mounts = try MountValue.conf(value)
+      let profilesOnlyValue = try inheritedLists(ids, kind: kind, path: path, session: session)
+      try session.stage { state, _ in
+        for id in ids {
+          let own = ListDelta.own(mounts, inherited: profilesOnlyValue[id] ?? [])
+          try update(&state, kind, id) { $0[path] = own.isEmpty ? nil : .list(own) }
+        }
+      }
+      return
+    default:
+      break
+    }
+    let conf = try ConfConversion.conf(value, kind: spec.kind, field: field)
+    var perNode: [String: ConfValue?] = [:]
+    if case .list = spec.kind, case .list(let wanted)? = conf, kind == .node {
+      let inherited = try inheritedLists(ids, kind: kind, path: path, session: session)
+      for id in ids {
+        let own = ListDelta.own(wanted, inherited: inherited[id] ?? [])
+        perNode[id] = own.isEmpty ? nil : .list(own)
+      }
+    }
+    let check = kind == .node ? addressCheck(path) : nil
+    if check != nil, conf != nil, ids.count > 1 {
+      throw LangError("\(ids.count) nodes cannot share one \(field)", suggestion: "give each node its own value in a loop, or use nodes.add(…, ipaddr: first) to number them")
+    }
+    try session.stage { state, index in
+      try validate(spec, conf, in: state, ids: ids, kind: kind)
+      if let check, let text = conf?.stringValue, let id = ids.first {
+        try index.check(check, text, node: id, device: path.keys.count > 1 ? path.keys[path.keys.count - 2] : "")
+      }
+      for id in ids {
+        let newValue: ConfValue? = perNode[id] ?? conf
+        try update(&state, kind, id, index: &index) { $0[path] = newValue }
+      }
+    }
+  }
+
+  /// Which address index a path belongs to ("ip", "mac"), if any.
+  static func addressCheck(_ path: FieldPath) -> String? {
+    guard let last = path.keys.last, path.keys.first == "network devices" || path.keys.first == "ipmi" else { return nil }
+    if last == "ipaddr" { return "ip" }
+    if last == "hwaddr" { return "mac" }
+    return nil
+  }
+
+  static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String,
+                     _ body: (inout Entity) throws -> Void) throws {
+    var index = AddressIndex(ClusterConfig())
+    try update(&state, kind, id, index: &index, body)
+  }
+
+  static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String, index: inout AddressIndex,
+                     _ body: (inout Entity) throws -> Void) throws {
+    switch kind {
+    case .node:
+      guard var entity = state.cluster.nodes[id] else { throw LangError("node '\(id)' no longer exists") }
+      let old = entity
+      try body(&entity)
+      state.cluster.nodes[id] = entity
+      index.update(node: id, from: old, to: entity)
+    case .profile:
+      guard var entity = state.cluster.profiles[id] else { throw LangError("profile '\(id)' no longer exists") }
+      try body(&entity)
+      state.cluster.profiles[id] = entity
+    }
+  }
+
+  static func validate(_ spec: FieldSpec, _ conf: ConfValue?, in state: ClusterState, ids: [String], kind: EntityRef.Kind) throws {
+    switch spec.kind {
+    case .profiles:
+      for name in conf?.listValue ?? [] where !name.hasPrefix("~") {
+        guard state.cluster.profiles[name] != nil else {
+          throw LangError("unknown profile '\(name)'",
+                          suggestion: Suggestions.didYouMean(name, among: state.cluster.profiles.keys))
+        }
+        if kind == .profile && ids.contains(name) { throw LangError("profile '\(name)' cannot include itself") }
+      }
+    case .image:
+      if let name = conf?.stringValue, !name.isEmpty, state.server.images[name] == nil {
+        throw LangError("unknown image '\(name)'",
+                        suggestion: Suggestions.didYouMean(name, among: state.server.images.keys)
+                          ?? "add it first: images.add(\"\(name)\") or images.import(…)")
+      }
+    default:
+      break
+    }
+  }
+
+  /// For each node, the list value it would have without its own entry.
+  static func inheritedLists(_ ids: [String], kind: EntityRef.Kind, path: FieldPath, session: ClusterSession) throws -> [String: [ConfValue]] {
+    guard kind == .node else { return [:] }
+    var out: [String: [ConfValue]] = [:]
+    let cluster = session.working.cluster
+    for id in ids {
+      guard var node = cluster.nodes[id] else { continue }
+      node[path] = nil
+      var alone = ClusterConfig()
+      alone.profiles = cluster.profiles
+      alone.nodes = [id: node]
+      if case .list(let items)? = try alone.merged(id).value(at: path) { out[id] = items }
+    }
+    return out
+  }
+}
+
+/// Lists inherit by appending (Warewulf's rule), so a node's own list is
+/// what the wanted list adds to the inherited one, plus `~x` for every
+/// inherited item it dropped.
+enum ListDelta {
+  static func own(_ wanted: [ConfValue], inherited: [ConfValue]) -> [ConfValue] {
+    if wanted.starts(with: inherited) { return Array(wanted.dropFirst(inherited.count)) }
+    var own = wanted.filter { !inherited.contains($0) }
+    for item in inherited where !wanted.contains(item) {
+      if let text = item.stringValue { own.append(.string("~" + text)) }
+    }
+    return own
+  }
+}

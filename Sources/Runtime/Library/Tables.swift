@@ -1,0 +1,93 @@
+import Lang
+
+/// A plain text table with a header row, columns as wide as their widest cell.
+struct TextTable {
+  var header: [String]
+  var rows: [[String]] = []
+
+  func render() -> String {
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ")
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+  }
+}
+
+/// How a node set prints: the columns a sysadmin wants first.
+enum NodeTable {
+  static func render(_ nodes: [EntityRef]) throws -> String {
+    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT"])
+    for node in nodes {
+      let merged = try node.cluster.merged(node.id)
+      let primary = try node.primaryNetwork()
+      func text(_ path: [String]) -> String { merged.value(at: FieldPath(path))?.stringValue ?? "-" }
+      let profiles = (try node.own()[FieldPath(["profiles"])]?.listValue ?? []).joined(separator: ",")
+      table.rows.append([
+        node.id, profiles.isEmpty ? "-" : profiles, text(["image name"]),
+        text(["network devices", primary, "ipaddr"]), text(["network devices", primary, "hwaddr"]),
+        try RootStrategy.read(node).inlineDescription,
+      ])
+    }
+    return table.render() + "\n(\(nodes.count) node\(nodes.count == 1 ? "" : "s"))"
+  }
+}
+
+enum ProfileTable {
+  static func render(_ profiles: [EntityRef]) -> String {
+    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "OVERLAYS", "COMMENT"])
+    for p in profiles {
+      guard let own = try? p.own() else { continue }
+      func text(_ key: String) -> String { own[FieldPath([key])]?.stringValue ?? "-" }
+      func list(_ key: String) -> String { (own[FieldPath([key])]?.listValue ?? []).joined(separator: ",") }
+      table.rows.append([p.id, list("profiles").isEmpty ? "-" : list("profiles"), text("image name"),
+                         list("system overlay").isEmpty ? "-" : list("system overlay"), text("comment")])
+    }
+    return table.render()
+  }
+}
+
+/// How one node or profile prints: a key/value block; a value a node
+/// inherits is marked with the profile it comes from.
+enum EntityBlock {
+  static func render(_ e: EntityRef) throws -> String {
+    var lines = ["\(e.typeName) \(e.id)"]
+    let own = try e.own()
+    let merged = e.kind == .node ? try e.cluster.merged(e.id) : nil
+    for spec in e.specs {
+      let path = FieldPath([spec.key])
+      let value: Value
+      switch spec.kind {
+      case .root:
+        let strategy = try RootStrategy.read(e)
+        if try strategy.kind == .initramfs && e.effective(path) == nil { continue }
+        value = .object(strategy)
+      case .mounts: value = try MountValue.list(try e.effective(path))
+      default:
+        guard let conf = try e.effective(path) else { continue }
+        value = ConfConversion.value(conf, kind: spec.kind)
+      }
+      if case .list(let l) = value, l.items.isEmpty { continue }
+      var text: String
+      switch value {
+      case .object(let o): text = o.inlineDescription
+      case .string(let s): text = s
+      default: text = value.repr
+      }
+      if spec.key == "network devices" || spec.key == "disks" || spec.key == "filesystems" { text = compactData(value) }
+      var mark = ""
+      if let merged, own[path] == nil, let source = merged.source(of: path), !source.isEmpty {
+        mark = "  (from \(source))"
+      }
+      lines.append("  " + spec.name.padding(toLength: 17, withPad: " ", startingAt: 0) + text + mark)
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  private static func compactData(_ v: Value) -> String {
+    if case .object(let o) = v { return o.inlineDescription }
+    return v.repr
+  }
+}

@@ -1,0 +1,369 @@
+/// A lexical token of template source.
+struct Token {
+  enum Kind: Equatable {
+    case text, leftDelim, rightDelim, space
+    case identifier, field, variable, dot
+    case bool, number, charConstant, string, rawString
+    case assign, declare, pipe, leftParen, rightParen, char
+    case keyword(Keyword)
+    case eof
+  }
+
+  enum Keyword: String {
+    case block, `break`, `continue`, define, `else`, end, `if`, `nil`, range, template, with
+  }
+
+  let kind: Kind
+  /// Byte offset of the token in the source.
+  let position: Int
+  let line: Int
+  let bytes: ArraySlice<UInt8>
+
+  var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// How Go's parser names the token in "unexpected …" messages.
+  var goDescription: String {
+    switch kind {
+    case .eof: return "EOF"
+    case .keyword: return "<\(text)>"
+    case .space: return "space"
+    default:
+      let t = text
+      return t.count > 10 ? goQuote(String(t.prefix(10))) + "..." : goQuote(t)
+    }
+  }
+}
+
+/// A lexing failure: message and the line it was found on.
+struct LexError: Error {
+  let message: String
+  let line: Int
+}
+
+/// Splits template source into tokens, handling `{{- -}}` trimming and
+/// dropping comments, as Go's text/template lexer does.
+struct Lexer {
+  private let input: [UInt8]
+  private var pos = 0
+  private var start = 0
+  private var line = 1
+  private var startLine = 1
+  private var parenDepth = 0
+  private var tokens: [Token] = []
+  private var insideRange = 0
+
+  static let left: [UInt8] = Array("{{".utf8)
+  static let right: [UInt8] = Array("}}".utf8)
+
+  init(_ input: [UInt8]) { self.input = input }
+
+  /// Lexes the whole input; on error returns the tokens so far and the error.
+  static func tokenize(_ input: [UInt8]) -> (tokens: [Token], error: LexError?) {
+    var lexer = Lexer(input)
+    do {
+      try lexer.run()
+      return (lexer.tokens, nil)
+    } catch let error as LexError {
+      return (lexer.tokens, error)
+    } catch {
+      return (lexer.tokens, LexError(message: "\(error)", line: lexer.line))
+    }
+  }
+
+  private func peek(_ offset: Int = 0) -> UInt8? {
+    let i = pos + offset
+    return i < input.count ? input[i] : nil
+  }
+
+  private func hasPrefix(_ bytes: [UInt8], at index: Int) -> Bool {
+    guard index + bytes.count <= input.count else { return false }
+    for k in 0..<bytes.count where input[index + k] != bytes[k] { return false }
+    return true
+  }
+
+  private static func isSpace(_ b: UInt8?) -> Bool {
+    b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A
+  }
+
+  static func isAlphaNumeric(_ b: UInt8?) -> Bool {
+    guard let b else { return false }
+    return b == 0x5F || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+  }
+
+  private mutating func emit(_ kind: Token.Kind) {
+    tokens.append(Token(kind: kind, position: start, line: startLine, bytes: input[start..<pos]))
+    ignore()
+  }
+
+  /// Drops the pending bytes, keeping the line count right.
+  private mutating func ignore() {
+    for b in input[start..<pos] where b == 0x0A { line += 1 }
+    start = pos
+    startLine = line
+  }
+
+  private mutating func fail(_ message: String) -> LexError {
+    LexError(message: message, line: startLine)
+  }
+
+  private func hasLeftTrimMarker(at i: Int) -> Bool {
+    i + 1 < input.count && input[i] == UInt8(ascii: "-") && Self.isSpace(input[i + 1])
+  }
+
+  private func hasRightTrimMarker(at i: Int) -> Bool {
+    i + 1 < input.count && Self.isSpace(input[i]) && input[i + 1] == UInt8(ascii: "-")
+  }
+
+  /// Whether a right delimiter (possibly with trim marker) starts at `pos`.
+  private func atRightDelim() -> (found: Bool, trim: Bool) {
+    if hasRightTrimMarker(at: pos) && hasPrefix(Self.right, at: pos + 2) { return (true, true) }
+    if hasPrefix(Self.right, at: pos) { return (true, false) }
+    return (false, false)
+  }
+
+  private mutating func run() throws {
+    while true {
+      // Text up to the next left delimiter.
+      var x = pos
+      var found = false
+      while x + 1 < input.count {
+        if input[x] == 0x7B && input[x + 1] == 0x7B { found = true; break }
+        x += 1
+      }
+      guard found else {
+        pos = input.count
+        if pos > start { emit(.text) }
+        emit(.eof)
+        return
+      }
+      pos = x
+      var trimmed = pos
+      if hasLeftTrimMarker(at: pos + 2) {
+        while trimmed > start && Self.isSpace(input[trimmed - 1]) { trimmed -= 1 }
+      }
+      let delimStart = pos
+      pos = trimmed
+      if pos > start { emit(.text) }
+      pos = delimStart
+      ignore()
+      try lexAction()
+    }
+  }
+
+  private mutating func skipLeadingSpace() {
+    while pos < input.count && Self.isSpace(input[pos]) { pos += 1 }
+    ignore()
+  }
+
+  /// Lexes from a left delimiter through the matching right delimiter.
+  private mutating func lexAction() throws {
+    pos += 2
+    let trimLeft = hasLeftTrimMarker(at: pos)
+    let afterMarker = trimLeft ? 2 : 0
+    if hasPrefix(Array("/*".utf8), at: pos + afterMarker) {
+      pos += afterMarker
+      ignore()
+      try lexComment()
+      return
+    }
+    emit(.leftDelim)
+    pos += afterMarker
+    ignore()
+    parenDepth = 0
+    while true {
+      let (isDelim, trim) = atRightDelim()
+      if isDelim {
+        if parenDepth != 0 { throw fail("unclosed left paren") }
+        if trim { pos += 2; ignore() }
+        pos += 2
+        emit(.rightDelim)
+        if trim { skipLeadingSpace() }
+        return
+      }
+      guard let c = peek() else { throw fail("unclosed action") }
+      switch c {
+      case _ where Self.isSpace(c):
+        var n = 0
+        while Self.isSpace(peek()) { pos += 1; n += 1 }
+        if hasRightTrimMarker(at: pos - 1) && hasPrefix(Self.right, at: pos + 1) {
+          pos -= 1
+          if n == 1 { continue }
+        }
+        emit(.space)
+      case UInt8(ascii: "="):
+        pos += 1; emit(.assign)
+      case UInt8(ascii: ":"):
+        pos += 1
+        guard peek() == UInt8(ascii: "=") else { throw fail("expected :=") }
+        pos += 1; emit(.declare)
+      case UInt8(ascii: "|"):
+        pos += 1; emit(.pipe)
+      case UInt8(ascii: "\""):
+        try lexQuote()
+      case UInt8(ascii: "`"):
+        pos += 1
+        while true {
+          guard let b = peek() else { throw fail("unterminated raw quoted string") }
+          pos += 1
+          if b == UInt8(ascii: "`") { break }
+        }
+        emit(.rawString)
+      case UInt8(ascii: "$"):
+        pos += 1
+        try lexFieldOrVariable(.variable)
+      case UInt8(ascii: "'"):
+        try lexChar()
+      case UInt8(ascii: "."):
+        if let n = peek(1), n >= 0x30, n <= 0x39 {
+          try lexNumber()
+        } else {
+          pos += 1
+          try lexFieldOrVariable(.field)
+        }
+      case UInt8(ascii: "+"), UInt8(ascii: "-"), 0x30...0x39:
+        try lexNumber()
+      case UInt8(ascii: "("):
+        pos += 1; emit(.leftParen); parenDepth += 1
+      case UInt8(ascii: ")"):
+        pos += 1; emit(.rightParen); parenDepth -= 1
+        if parenDepth < 0 { throw fail("unexpected right paren U+0029 ')'") }
+      case _ where Self.isAlphaNumeric(c):
+        try lexIdentifier()
+      case 0x21...0x7E:
+        pos += 1; emit(.char)
+      default:
+        throw fail("unrecognized character in action: \(goUnicodeDescription(c))")
+      }
+    }
+  }
+
+  private mutating func lexComment() throws {
+    pos += 2
+    var i = pos
+    var closed = false
+    while i + 1 < input.count {
+      if input[i] == UInt8(ascii: "*") && input[i + 1] == UInt8(ascii: "/") { closed = true; break }
+      i += 1
+    }
+    guard closed else { throw fail("unclosed comment") }
+    pos = i + 2
+    let (isDelim, trim) = atRightDelim()
+    guard isDelim else { throw fail("comment ends before closing delimiter") }
+    pos += trim ? 4 : 2
+    ignore()
+    if trim { skipLeadingSpace() }
+  }
+
+  private func atTerminator() -> Bool {
+    guard let c = peek() else { return true }
+    if Self.isSpace(c) { return true }
+    switch c {
+    case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: ":"),
+      UInt8(ascii: ")"), UInt8(ascii: "("):
+      return true
+    default:
+      return hasPrefix(Self.right, at: pos)
+    }
+  }
+
+  private mutating func badCharacter() -> LexError {
+    let c = peek() ?? 0
+    return fail("bad character \(goUnicodeDescription(c))")
+  }
+
+  private mutating func lexFieldOrVariable(_ kind: Token.Kind) throws {
+    if atTerminator() {
+      emit(kind == .variable ? .variable : .dot)
+      return
+    }
+    while Self.isAlphaNumeric(peek()) { pos += 1 }
+    guard atTerminator() else { throw badCharacter() }
+    emit(kind)
+  }
+
+  private mutating func lexIdentifier() throws {
+    while Self.isAlphaNumeric(peek()) { pos += 1 }
+    guard atTerminator() else { throw badCharacter() }
+    let word = String(decoding: input[start..<pos], as: UTF8.self)
+    if let keyword = Token.Keyword(rawValue: word) {
+      emit(.keyword(keyword))
+    } else if word == "true" || word == "false" {
+      emit(.bool)
+    } else {
+      emit(.identifier)
+    }
+  }
+
+  private mutating func lexQuote() throws {
+    pos += 1
+    while true {
+      guard let b = peek(), b != 0x0A else { throw fail("unterminated quoted string") }
+      pos += 1
+      if b == UInt8(ascii: "\\") {
+        guard let e = peek(), e != 0x0A else { throw fail("unterminated quoted string") }
+        pos += 1
+      } else if b == UInt8(ascii: "\"") {
+        break
+      }
+    }
+    emit(.string)
+  }
+
+  private mutating func lexChar() throws {
+    pos += 1
+    while true {
+      guard let b = peek(), b != 0x0A else { throw fail("unterminated character constant") }
+      pos += 1
+      if b == UInt8(ascii: "\\") {
+        guard let e = peek(), e != 0x0A else { throw fail("unterminated character constant") }
+        pos += 1
+      } else if b == UInt8(ascii: "'") {
+        break
+      }
+    }
+    emit(.charConstant)
+  }
+
+  private mutating func accept(_ set: String) -> Bool {
+    if let c = peek(), set.utf8.contains(c) { pos += 1; return true }
+    return false
+  }
+
+  private mutating func acceptRun(_ set: String) {
+    while let c = peek(), set.utf8.contains(c) { pos += 1 }
+  }
+
+  private mutating func lexNumber() throws {
+    _ = accept("+-")
+    var digits = "0123456789_"
+    if accept("0") {
+      if accept("xX") { digits = "0123456789abcdefABCDEF_" }
+      else if accept("oO") { digits = "01234567_" }
+      else if accept("bB") { digits = "01_" }
+    }
+    acceptRun(digits)
+    if accept(".") { acceptRun(digits) }
+    if digits.count == 11 && accept("eE") { _ = accept("+-"); acceptRun("0123456789_") }
+    if digits.count == 23 && accept("pP") { _ = accept("+-"); acceptRun("0123456789_") }
+    let imaginary = accept("i")
+    if Self.isAlphaNumeric(peek()) || imaginary {
+      if !imaginary { pos += 1 }
+      throw fail("bad number syntax: \(goQuote(String(decoding: input[start..<pos], as: UTF8.self)))")
+    }
+    if let c = peek(), c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+      pos += 1
+      throw fail("bad number syntax: \(goQuote(String(decoding: input[start..<pos], as: UTF8.self)))")
+    }
+    emit(.number)
+  }
+}
+
+/// Go's `%#U` of a byte: `U+0023 '#'`.
+func goUnicodeDescription(_ byte: UInt8) -> String {
+  let hex = String(byte, radix: 16, uppercase: true)
+  let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+  if byte >= 0x20 && byte < 0x7F {
+    return "U+\(padded) '\(Character(Unicode.Scalar(byte)))'"
+  }
+  return "U+\(padded)"
+}

@@ -1,0 +1,124 @@
+/// Sprig's value conversions (`strval`, `cast.ToInt64`, `cast.ToFloat64`) and
+/// the argument checks Go applies to typed parameters.
+enum SprigConvert {
+  /// Sprig's `strval`: strings as they are, anything else as `%v`.
+  static func string(_ v: TemplateValue) -> String {
+    GoFormatter.string(v)
+  }
+
+  /// `cast.ToInt64`: numbers truncated, numeric strings parsed (base prefixes allowed), bools 0/1, else 0.
+  static func int(_ v: TemplateValue) -> Int {
+    switch v {
+    case .int(let i): return i
+    case .float(let f): return f.isFinite && abs(f) < 9.2e18 ? Int(f) : 0
+    case .bool(let b): return b ? 1 : 0
+    case .string(let s):
+      var text = s
+      if text.contains("."), let dot = text.firstIndex(of: "."), text[text.index(after: dot)...].allSatisfy({ $0 == "0" }) {
+        text = String(text[..<dot])
+      }
+      if let (magnitude, negative) = parseGoInteger(text), magnitude <= UInt64(Int.max) {
+        return negative ? -Int(magnitude) : Int(magnitude)
+      }
+      return 0
+    default: return 0
+    }
+  }
+
+  /// `cast.ToFloat64`.
+  static func float(_ v: TemplateValue) -> Double {
+    switch v {
+    case .int(let i): return Double(i)
+    case .float(let f): return f
+    case .bool(let b): return b ? 1 : 0
+    case .string(let s): return Double(s) ?? 0
+    default: return 0
+    }
+  }
+
+  /// A `string` parameter: Go refuses other types before the call.
+  static func requireString(_ v: TemplateValue) throws -> String {
+    switch v {
+    case .string(let s): return s
+    case .null: throw TemplateFunctionError("invalid value; expected string")
+    default: throw TemplateFunctionError("wrong type for value; expected string; got \(v.goTypeName)")
+    }
+  }
+
+  /// An `int` parameter.
+  static func requireInt(_ v: TemplateValue) throws -> Int {
+    switch v {
+    case .int(let i): return i
+    case .null: throw TemplateFunctionError("invalid value; expected int")
+    default: throw TemplateFunctionError("wrong type for value; expected int; got \(v.goTypeName)")
+    }
+  }
+
+  /// A `bool` parameter.
+  static func requireBool(_ v: TemplateValue) throws -> Bool {
+    switch v {
+    case .bool(let b): return b
+    case .null: throw TemplateFunctionError("invalid value; expected bool")
+    default: throw TemplateFunctionError("wrong type for value; expected bool; got \(v.goTypeName)")
+    }
+  }
+
+  /// A `map[string]interface{}` parameter.
+  static func requireMap(_ v: TemplateValue) throws -> TemplateMap {
+    switch v {
+    case .map(let m): return m
+    case .null: throw TemplateFunctionError("invalid value; expected map[string]interface {}")
+    default: throw TemplateFunctionError("wrong type for value; expected map[string]interface {}; got \(v.goTypeName)")
+    }
+  }
+
+  /// Sprig's list coercion for list functions: lists as they are, else an error naming the Go kind.
+  static func list(_ v: TemplateValue, _ what: String) throws -> [TemplateValue] {
+    switch v {
+    case .list(let l): return l
+    default: throw TemplateFunctionError("Cannot \(what) type \(goKind(v))")
+    }
+  }
+
+  /// Go's `reflect.Kind` name of a value.
+  static func goKind(_ v: TemplateValue) -> String {
+    switch v {
+    case .null: return "invalid"
+    case .bool: return "bool"
+    case .int: return "int"
+    case .float: return "float64"
+    case .string: return "string"
+    case .list: return "slice"
+    case .map: return "map"
+    case .object: return "struct"
+    case .function: return "func"
+    }
+  }
+
+  /// Sprig's `strslice`: a list's elements as strings, nils dropped; a lone value as one string.
+  static func strings(_ v: TemplateValue) -> [String] {
+    switch v {
+    case .list(let l): return l.compactMap { $0.isNull ? nil : string($0) }
+    case .null: return []
+    default: return [string(v)]
+    }
+  }
+
+  /// Sprig's `empty`.
+  static func isEmpty(_ v: TemplateValue) -> Bool { !v.isTruthy }
+
+  /// Go's `reflect.DeepEqual` for template values.
+  static func deepEqual(_ a: TemplateValue, _ b: TemplateValue) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    case (.float(let x), .float(let y)): return x == y
+    case (.string(let x), .string(let y)): return x == y
+    case (.list(let x), .list(let y)): return x.count == y.count && zip(x, y).allSatisfy { deepEqual($0, $1) }
+    case (.map(let x), .map(let y)):
+      return x.count == y.count && x.entries.allSatisfy { key, value in y[key].map { deepEqual(value, $0) } ?? false }
+    default: return false
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/// Sprig's default/flow, conversion and math functions.
+enum SprigFlow {
+  static func register(into r: inout TemplateFunctionRegistry) {
+    typealias C = SprigConvert
+    r.register("default", .variadic(1) { args in
+      if args.count < 2 || !args[1].isTruthy { return args[0] }
+      return args[1]
+    })
+    r.register("empty", .fixed(1) { .bool(!$0[0].isTruthy) })
+    r.register("coalesce", .variadic { args in args.first { $0.isTruthy } ?? .null })
+    r.register("ternary", .fixed(3) { args in try C.requireBool(args[2]) ? args[0] : args[1] })
+    r.register("fail", .fixed(1) { throw TemplateFunctionError(try C.requireString($0[0])) })
+    r.register("required", .fixed(2) { args in
+      let warning = try C.requireString(args[0])
+      switch args[1] {
+      case .null: throw TemplateFunctionError(warning)
+      case .string(let s) where s.isEmpty: throw TemplateFunctionError(warning)
+      default: return args[1]
+      }
+    })
+
+    r.register("atoi", .fixed(1) { .int(Int(try C.requireString($0[0])) ?? 0) })
+    r.register("int", .fixed(1) { .int(C.int($0[0])) })
+    r.register("int64", .fixed(1) { .int(C.int($0[0])) })
+    r.register("float64", .fixed(1) { .float(C.float($0[0])) })
+    r.register("toStrings", .fixed(1) { args in
+      if case .list(let l) = args[0] { return .list(l.map { .string(C.string($0)) }) }
+      return .list([.string(C.string(args[0]))])
+    })
+    r.register("toJson", .fixed(1) { .string(TemplateJSON.encode($0[0])) })
+    r.register("toPrettyJson", .fixed(1) { .string(TemplateJSON.encode($0[0], indent: true)) })
+    r.register("fromJson", .fixed(1) { args in
+      (try? TemplateJSON.parse(try C.requireString(args[0]), integersStayIntegers: false)) ?? .null
+    })
+    r.register("b64enc", .fixed(1) { .string(base64Encode(Array(try C.requireString($0[0]).utf8))) })
+    r.register("b64dec", .fixed(1) { args in
+      guard let bytes = base64Decode(try C.requireString(args[0])) else {
+        return .string("illegal base64 data at input byte 0")
+      }
+      return .string(String(decoding: bytes, as: UTF8.self))
+    })
+
+    func arithmetic(_ name: String, _ op: @escaping (Int, Int) throws -> Int) {
+      r.register(name, .fixed(2) { .int(try op(C.int($0[0]), C.int($0[1]))) })
+    }
+    r.register("add", .variadic { .int($0.reduce(0) { $0 &+ C.int($1) }) })
+    r.register("add1", .fixed(1) { .int(C.int($0[0]) &+ 1) })
+    arithmetic("sub") { $0 &- $1 }
+    r.register("mul", .variadic(1) { .int($0.dropFirst().reduce(C.int($0[0])) { $0 &* C.int($1) }) })
+    arithmetic("div") { a, b in
+      guard b != 0 else { throw TemplateFunctionError("runtime error: integer divide by zero") }
+      return a.dividedReportingOverflow(by: b).partialValue
+    }
+    arithmetic("mod") { a, b in
+      guard b != 0 else { throw TemplateFunctionError("runtime error: integer divide by zero") }
+      return a.remainderReportingOverflow(dividingBy: b).partialValue
+    }
+    r.register("max", .variadic(1) { .int($0.map(C.int).max() ?? 0) })
+    r.register("min", .variadic(1) { .int($0.map(C.int).min() ?? 0) })
+  }
+
+  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  static func base64Encode(_ bytes: [UInt8]) -> String {
+    var out: [UInt8] = []
+    var i = 0
+    while i < bytes.count {
+      let chunk = bytes[i..<min(i + 3, bytes.count)]
+      let b0 = chunk[chunk.startIndex]
+      let b1 = chunk.count > 1 ? chunk[chunk.startIndex + 1] : 0
+      let b2 = chunk.count > 2 ? chunk[chunk.startIndex + 2] : 0
+      out.append(alphabet[Int(b0 >> 2)])
+      out.append(alphabet[Int((b0 & 3) << 4 | b1 >> 4)])
+      out.append(chunk.count > 1 ? alphabet[Int((b1 & 15) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+      out.append(chunk.count > 2 ? alphabet[Int(b2 & 63)] : UInt8(ascii: "="))
+      i += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func base64Decode(_ text: String) -> [UInt8]? {
+    var values: [UInt8] = []
+    var padding = 0
+    for c in text.utf8 {
+      if c == UInt8(ascii: "=") { padding += 1; continue }
+      guard padding == 0, let v = alphabet.firstIndex(of: c) else { return nil }
+      values.append(UInt8(v))
+    }
+    guard (values.count + padding) % 4 == 0 else { return nil }
+    var out: [UInt8] = []
+    var i = 0
+    while i + 1 < values.count {
+      out.append(values[i] << 2 | values[i + 1] >> 4)
+      if i + 2 < values.count { out.append(values[i + 1] << 4 | values[i + 2] >> 2) }
+      if i + 3 < values.count { out.append(values[i + 2] << 6 | values[i + 3]) }
+      i += 4
+    }
+    return out
+  }
+}
+
+/// Sprig's functions as Warewulf's templates see them (`sprig.TxtFuncMap` subset).
+enum SprigFunctions {
+  static let registry: TemplateFunctionRegistry = {
+    var r = TemplateFunctionRegistry()
+    SprigStrings.register(into: &r)
+    SprigRegex.register(into: &r)
+    SprigCollections.register(into: &r)
+    SprigFlow.register(into: &r)
+    return r
+  }()
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// Sprig's string functions.
+enum SprigStrings {
+  static func register(into r: inout TemplateFunctionRegistry) {
+    typealias C = SprigConvert
+    func unary(_ name: String, _ f: @escaping (String) -> String) {
+      r.register(name, .fixed(1) { .string(f(try C.requireString($0[0]))) })
+    }
+    unary("trim") { $0.trimmingCharacters(in: goSpace) }
+    unary("upper") { $0.uppercased() }
+    unary("lower") { $0.lowercased() }
+    unary("title", title)
+    unary("nospace") { String($0.unicodeScalars.filter { !goSpace.contains($0) }.map(Character.init)) }
+    unary("snakecase") { caseWords($0).map { $0.lowercased() }.joined(separator: "_") }
+    unary("kebabcase") { caseWords($0).map { $0.lowercased() }.joined(separator: "-") }
+    unary("camelcase", camelcase)
+    r.register("trimAll", .fixed(2) { .string(trim(try C.requireString($0[1]), cutset: try C.requireString($0[0]))) })
+    r.register("trimPrefix", .fixed(2) { args in
+      let prefix = try C.requireString(args[0]), s = try C.requireString(args[1])
+      return .string(s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s)
+    })
+    r.register("trimSuffix", .fixed(2) { args in
+      let suffix = try C.requireString(args[0]), s = try C.requireString(args[1])
+      return .string(s.hasSuffix(suffix) ? String(s.dropLast(suffix.count)) : s)
+    })
+    r.register("repeat", .fixed(2) { args in
+      let count = try C.requireInt(args[0]), s = try C.requireString(args[1])
+      guard count >= 0 else { throw TemplateFunctionError("strings: negative Repeat count") }
+      guard count.multipliedReportingOverflow(by: max(s.utf8.count, 1)).overflow == false,
+        count * s.utf8.count <= 1 << 30 else { throw TemplateFunctionError("strings: Repeat output length overflow") }
+      return .string(String(repeating: s, count: count))
+    })
+    r.register("substr", .fixed(3) { args in
+      let start = try C.requireInt(args[0]), end = try C.requireInt(args[1])
+      let bytes = Array(try C.requireString(args[2]).utf8)
+      let slice: ArraySlice<UInt8>
+      if start < 0 {
+        slice = bytes[0..<min(max(end, 0), bytes.count)]
+      } else if end < 0 || end > bytes.count {
+        slice = bytes[min(start, bytes.count)...]
+      } else {
+        guard start <= end else { throw TemplateFunctionError("runtime error: slice bounds out of range [\(start):\(end)]") }
+        slice = bytes[start..<end]
+      }
+      return .string(String(decoding: slice, as: UTF8.self))
+    })
+    r.register("trunc", .fixed(2) { args in
+      let c = try C.requireInt(args[0])
+      let bytes = Array(try C.requireString(args[1]).utf8)
+      if c < 0 && bytes.count + c > 0 { return .string(String(decoding: bytes[(bytes.count + c)...], as: UTF8.self)) }
+      if c >= 0 && bytes.count > c { return .string(String(decoding: bytes[..<c], as: UTF8.self)) }
+      return .string(String(decoding: bytes, as: UTF8.self))
+    })
+    r.register("abbrev", .fixed(2) { args in
+      let width = try C.requireInt(args[0]), s = try C.requireString(args[1])
+      if width < 4 { return .string("") }
+      let chars = Array(s.unicodeScalars)
+      if chars.count <= width { return .string(s) }
+      return .string(String(String.UnicodeScalarView(chars[0..<(width - 3)])) + "...")
+    })
+    r.register("contains", .fixed(2) { args in
+      let needle = try C.requireString(args[0]), s = try C.requireString(args[1])
+      return .bool(needle.isEmpty || s.contains(needle))
+    })
+    r.register("hasPrefix", .fixed(2) { .bool(try C.requireString($0[1]).hasPrefix(try C.requireString($0[0]))) })
+    r.register("hasSuffix", .fixed(2) { .bool(try C.requireString($0[1]).hasSuffix(try C.requireString($0[0]))) })
+    r.register("quote", .variadic { args in
+      .string(args.filter { !$0.isNull }.map { goQuote(C.string($0)) }.joined(separator: " "))
+    })
+    r.register("squote", .variadic { args in
+      .string(args.filter { !$0.isNull }.map { "'" + C.string($0) + "'" }.joined(separator: " "))
+    })
+    r.register("cat", .variadic { args in
+      .string(args.filter { !$0.isNull }.map(C.string).joined(separator: " "))
+    })
+    r.register("indent", .fixed(2) { args in
+      .string(indent(try C.requireInt(args[0]), try C.requireString(args[1])))
+    })
+    r.register("nindent", .fixed(2) { args in
+      .string("\n" + indent(try C.requireInt(args[0]), try C.requireString(args[1])))
+    })
+    r.register("replace", .fixed(3) { args in
+      let old = try C.requireString(args[0]), new = try C.requireString(args[1]), s = try C.requireString(args[2])
+      return .string(replaceAll(s, old, new))
+    })
+    r.register("plural", .fixed(3) { args in
+      let one = try C.requireString(args[0]), many = try C.requireString(args[1])
+      return .string(try C.requireInt(args[2]) == 1 ? one : many)
+    })
+    r.register("split", .fixed(2) { args in
+      let parts = goSplit(try C.requireString(args[1]), separator: try C.requireString(args[0]))
+      let map = TemplateMap()
+      for (i, part) in parts.enumerated() { map["_\(i)"] = .string(part) }
+      return .map(map)
+    })
+    r.register("splitList", .fixed(2) { args in
+      .list(goSplit(try C.requireString(args[1]), separator: try C.requireString(args[0])).map { .string($0) })
+    })
+    r.register("join", .fixed(2) { args in
+      .string(C.strings(args[1]).joined(separator: try C.requireString(args[0])))
+    })
+    r.register("sortAlpha", .fixed(1) { args in
+      .list(C.strings(args[0]).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) })
+    })
+    r.register("toString", .fixed(1) { .string(C.string($0[0])) })
+  }
+
+  static let goSpace = CharacterSet(charactersIn: " \t\n\r\u{0B}\u{0C}\u{85}\u{A0}")
+    .union(.whitespacesAndNewlines)
+
+  static func trim(_ s: String, cutset: String) -> String {
+    let cut = Set(cutset.unicodeScalars)
+    var scalars = Array(s.unicodeScalars)
+    while let first = scalars.first, cut.contains(first) { scalars.removeFirst() }
+    while let last = scalars.last, cut.contains(last) { scalars.removeLast() }
+    return String(String.UnicodeScalarView(scalars))
+  }
+
+  static func indent(_ spaces: Int, _ s: String) -> String {
+    let pad = String(repeating: " ", count: max(0, min(spaces, 1 << 20)))
+    return pad + replaceAll(s, "\n", "\n" + pad)
+  }
+
+  /// Go's `strings.Replace(s, old, new, -1)`.
+  static func replaceAll(_ s: String, _ old: String, _ new: String) -> String {
+    if old.isEmpty {
+      var out = new
+      for c in s.unicodeScalars { out.unicodeScalars.append(c); out += new }
+      return out
+    }
+    return s.replacingOccurrences(of: old, with: new)
+  }
+
+  /// Go's `strings.Split`.
+  static func goSplit(_ s: String, separator: String) -> [String] {
+    if separator.isEmpty { return s.unicodeScalars.map { String($0) } }
+    return s.components(separatedBy: separator)
+  }
+
+  /// Go's deprecated `strings.Title`: upper-cases letters that follow a non-letter.
+  static func title(_ s: String) -> String {
+    var out = ""
+    var previousIsLetter = false
+    for scalar in s.unicodeScalars {
+      let isLetter = scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "'"
+      if isLetter && !previousIsLetter {
+        out += String(scalar).uppercased()
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+      previousIsLetter = isLetter
+    }
+    return out
+  }
+
+  /// Words for snake/kebab case (xstrings): split at `_`, `-`, spaces and lower→upper boundaries.
+  static func caseWords(_ s: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    let scalars = Array(s.unicodeScalars)
+    for (i, c) in scalars.enumerated() {
+      if c == "_" || c == "-" || c == " " || c == "." {
+        if !current.isEmpty { words.append(current); current = "" }
+        continue
+      }
+      if c.properties.isUppercase, !current.isEmpty {
+        let previous = scalars[i - 1]
+        let nextIsLower = i + 1 < scalars.count && scalars[i + 1].properties.isLowercase
+        if previous.properties.isLowercase || previous.properties.numericType != nil
+          || (previous.properties.isUppercase && nextIsLower) {
+          words.append(current)
+          current = ""
+        }
+      }
+      current.unicodeScalars.append(c)
+    }
+    if !current.isEmpty { words.append(current) }
+    return words
+  }
+
+  /// xstrings `ToCamelCase`: `http_server` → `HttpServer`.
+  static func camelcase(_ s: String) -> String {
+    var out = ""
+    var upperNext = true
+    for c in s.unicodeScalars {
+      if c == "_" {
+        upperNext = true
+        continue
+      }
+      if upperNext {
+        out += String(c).uppercased()
+        upperNext = false
+      } else {
+        out.unicodeScalars.append(c)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,85 @@
+/// A function callable from templates, Go's `FuncMap` entry.
+///
+/// The body receives the evaluated arguments and the render's execution
+/// context, through which context-dependent functions reach the caller's
+/// state and record side effects.
+public struct TemplateFunction {
+  /// How many arguments the function accepts; checked before the call with Go's error text.
+  public enum Arity: Equatable {
+    case exactly(Int)
+    case atLeast(Int)
+  }
+
+  public typealias Body = (_ arguments: [TemplateValue], _ context: TemplateExecutionContext) throws -> TemplateValue
+
+  public let arity: Arity
+  public let body: Body
+  /// Set for the built-ins evaluated lazily (`and`, `or`).
+  let shortCircuit: ShortCircuit?
+
+  enum ShortCircuit { case and, or }
+
+  public init(arity: Arity, _ body: @escaping Body) {
+    self.arity = arity
+    self.body = body
+    self.shortCircuit = nil
+  }
+
+  init(shortCircuit: ShortCircuit) {
+    self.arity = .atLeast(1)
+    self.shortCircuit = shortCircuit
+    self.body = { args, _ in
+      for arg in args where arg.isTruthy == (shortCircuit == .or) { return arg }
+      return args.last ?? .null
+    }
+  }
+
+  /// A function of fixed arity that needs no context.
+  public static func fixed(_ count: Int, _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
+    TemplateFunction(arity: .exactly(count)) { args, _ in try body(args) }
+  }
+
+  /// A variadic function that needs no context, taking at least `minimum` arguments.
+  public static func variadic(_ minimum: Int = 0, _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
+    TemplateFunction(arity: .atLeast(minimum)) { args, _ in try body(args) }
+  }
+}
+
+/// A failure raised by a template function; the executor wraps it as
+/// Go does: `error calling NAME: MESSAGE`.
+public struct TemplateFunctionError: Error, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// A set of named template functions (Go's `FuncMap`). Later registrations win.
+public struct TemplateFunctionRegistry {
+  public private(set) var functions: [String: TemplateFunction] = [:]
+
+  public init() {}
+
+  /// Registers or replaces `name`.
+  public mutating func register(_ name: String, _ function: TemplateFunction) {
+    functions[name] = function
+  }
+
+  /// Adds every function of `other`, replacing same-named ones.
+  public mutating func merge(_ other: TemplateFunctionRegistry) {
+    functions.merge(other.functions) { _, new in new }
+  }
+
+  public subscript(name: String) -> TemplateFunction? { functions[name] }
+
+  /// Go's built-ins only.
+  public static var goBuiltins: TemplateFunctionRegistry { GoBuiltins.registry }
+
+  /// Go's built-ins, the Sprig subset and the pure Warewulf helpers: what Warewulf overlays need
+  /// apart from the context-dependent functions.
+  public static var standard: TemplateFunctionRegistry {
+    var registry = GoBuiltins.registry
+    registry.merge(SprigFunctions.registry)
+    registry.merge(WarewulfFunctions.registry)
+    return registry
+  }
+}

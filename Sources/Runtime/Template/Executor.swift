@@ -2,8 +2,9 @@
 /// Mirrors Go's `state`: dot, a variable stack (resolved to slots at parse
 /// time), the node being evaluated for error messages, and the call depth.
 struct Executor {
-  /// The deepest chain of `{{template}}` calls allowed before giving up.
-  static let maximumDepth = 10_000
+  /// The deepest chain of `{{template}}` calls allowed before giving up (Go allows 100000;
+  /// Swift frames are larger and threads may have small stacks, so Howl stops earlier).
+  static let maximumDepth = 1000
 
   enum Flow { case normal, breakLoop, continueLoop }
 
@@ -354,10 +355,36 @@ struct Executor {
       return try function.body(values, context)
     } catch let error as TemplateError {
       throw error
+    } catch let error as TemplateArgumentError {
+      throw argumentTypeFailure(error, arguments: arguments, values: values, nodeId: nodeId)
     } catch {
       at = nodeId
       throw fail("error calling \(name): \(error)")
     }
+  }
+}
+
+extension Executor {
+  /// Go's wording for an argument that does not fit a typed parameter, reported at the operand.
+  fileprivate mutating func argumentTypeFailure(_ error: TemplateArgumentError, arguments: ArraySlice<Operand>,
+                                                values: [TemplateValue], nodeId: Int) -> TemplateError {
+    let expected = error.expected.rawValue
+    guard error.index >= 0, error.index < values.count else { return fail("invalid argument") }
+    let value = values[error.index]
+    if error.index < arguments.count {
+      let operand = arguments[arguments.startIndex + error.index]
+      at = operand.id
+      switch operand {
+      case .null: return fail("cannot assign nil to \(expected)")
+      case .number, .string, .bool:
+        return fail("expected \(error.expected.constantWord); found \(tree.nodeDescriptions[operand.id])")
+      default: break
+      }
+    } else {
+      at = nodeId
+    }
+    if value.isNull { return fail("invalid value; expected \(expected)") }
+    return fail("wrong type for value; expected \(expected); got \(value.goTypeName)")
   }
 }
 

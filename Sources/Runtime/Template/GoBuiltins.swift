@@ -11,9 +11,7 @@ enum GoBuiltins {
     r.register("print", .variadic { .string(GoFormatter.sprint($0)) })
     r.register("println", .variadic { .string(GoFormatter.sprintln($0)) })
     r.register("printf", .variadic(1) { args in
-      guard case .string(let format) = args[0] else {
-        throw TemplateFunctionError("wrong type for value; expected string; got \(args[0].goTypeName)")
-      }
+      guard case .string(let format) = args[0] else { throw TemplateArgumentError(index: 0, expected: .string) }
       return .string(GoFormatter.sprintf(format, Array(args.dropFirst())))
     })
     r.register("eq", .variadic(1) { .bool(try GoComparison.eq($0[0], $0.dropFirst())) })
@@ -73,12 +71,12 @@ enum GoBuiltins {
       case .null: throw TemplateFunctionError("index of untyped nil")
       case .list(let l):
         let i = try indexArgument(key, bound: l.count)
-        if i == l.count { throw TemplateFunctionError("index out of range: \(i)") }
+        if i == l.count { throw TemplateFunctionError("reflect: slice index out of range") }
         item = l[i]
       case .string(let s):
         let bytes = Array(s.utf8)
         let i = try indexArgument(key, bound: bytes.count)
-        if i == bytes.count { throw TemplateFunctionError("index out of range: \(i)") }
+        if i == bytes.count { throw TemplateFunctionError("reflect: string index out of range") }
         item = .int(Int(bytes[i]))
       case .map(let m):
         guard case .string(let k) = key else {

@@ -35,9 +35,9 @@ enum GoComparison {
           if first.isNull || other.isNull {
             truth = first.isNull && other.isNull
           } else if case .list = other {
-            throw TemplateFunctionError("non-comparable type \(GoFormatter.string(other)): []interface {}")
+            throw TemplateFunctionError("non-comparable type \(asString(other)): []interface {}")
           } else if case .map = other {
-            throw TemplateFunctionError("non-comparable type \(GoFormatter.string(other)): map[string]interface {}")
+            throw TemplateFunctionError("non-comparable type \(asString(other)): map[string]interface {}")
           } else if !sameShape(first, other) {
             throw TemplateFunctionError("non-comparable types \(GoFormatter.string(first)): \(first.goTypeName), \(other.goTypeName): \(GoFormatter.string(other))")
           }
@@ -46,6 +46,11 @@ enum GoComparison {
       if truth { return true }
     }
     return false
+  }
+
+  /// Go's `%s` of a value, as its error messages print operands.
+  private static func asString(_ v: TemplateValue) -> String {
+    GoFormatter.formatArgument(v, verb: "s", spec: GoFormatter.Spec(), topLevel: true)
   }
 
   private static func sameShape(_ a: TemplateValue, _ b: TemplateValue) -> Bool {

@@ -60,9 +60,10 @@ enum GoEscaping {
     return out
   }
 
-  /// Go's `evalArgs`: a lone string as is, anything else through `fmt.Sprint`.
+  /// Go's `evalArgs`: a lone string as is, anything else through `fmt.Sprint`,
+  /// with nil arguments shown as `<no value>`.
   static func argumentText(_ args: [TemplateValue]) -> String {
     if args.count == 1, case .string(let s) = args[0] { return s }
-    return GoFormatter.sprint(args)
+    return GoFormatter.sprint(args.map { $0.isNull ? .string("<no value>") : $0 })
   }
 }

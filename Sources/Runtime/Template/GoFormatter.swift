@@ -155,6 +155,10 @@ enum GoFormatter {
       }
       let argument = arguments[argIndex]
       argIndex += 1
+      if verb == "v" {
+        spec.plus = false
+        spec.sharp = false
+      }
       out += formatArgument(argument, verb: verb, spec: spec, topLevel: true)
     }
     if argIndex < arguments.count {

@@ -7,6 +7,8 @@ struct Token {
     case assign, declare, pipe, leftParen, rightParen, char
     case keyword(Keyword)
     case eof
+    /// A lexing failure; the token's text is the message.
+    case error
   }
 
   enum Keyword: String {
@@ -25,6 +27,7 @@ struct Token {
   var goDescription: String {
     switch kind {
     case .eof: return "EOF"
+    case .error: return text
     case .keyword: return "<\(text)>"
     case .space: return "space"
     default:
@@ -57,17 +60,18 @@ struct Lexer {
 
   init(_ input: [UInt8]) { self.input = input }
 
-  /// Lexes the whole input; on error returns the tokens so far and the error.
-  static func tokenize(_ input: [UInt8]) -> (tokens: [Token], error: LexError?) {
+  /// Lexes the whole input. A failure ends the tokens with an `.error` token
+  /// (its bytes are the message), which the parser reports when it reaches it.
+  static func tokenize(_ input: [UInt8]) -> [Token] {
     var lexer = Lexer(input)
     do {
       try lexer.run()
-      return (lexer.tokens, nil)
-    } catch let error as LexError {
-      return (lexer.tokens, error)
     } catch {
-      return (lexer.tokens, LexError(message: "\(error)", line: lexer.line))
+      let failure = error as? LexError ?? LexError(message: "\(error)", line: lexer.line)
+      lexer.tokens.append(Token(kind: .error, position: lexer.start, line: failure.line,
+                                bytes: ArraySlice(Array(failure.message.utf8))))
     }
+    return lexer.tokens
   }
 
   private func peek(_ offset: Int = 0) -> UInt8? {

@@ -3,7 +3,6 @@
 /// `block` produce extra trees, returned alongside the main one.
 struct Parser {
   private var tokens: [Token]
-  private let lexError: LexError?
   private var index = 0
   private let functions: TemplateFunctionRegistry
   private let parseName: String
@@ -17,9 +16,7 @@ struct Parser {
   private(set) var definitions: [ParseTree] = []
 
   init(name: String, source: [UInt8], functions: TemplateFunctionRegistry) {
-    let (tokens, error) = Lexer.tokenize(source)
-    self.tokens = tokens
-    self.lexError = error
+    self.tokens = Lexer.tokenize(source)
     self.functions = functions
     self.parseName = name
     self.source = source
@@ -48,24 +45,26 @@ struct Parser {
                   goMessage: "template: \(parseName):\(line ?? lastLine): \(message)")
   }
 
-  private func lexFailure() -> TemplateError {
-    guard let lexError else { return error("unexpected EOF") }
+  /// The error for a lexing failure token, naming where a multi-line action began.
+  private func lexFailure(_ token: Token) -> TemplateError {
+    let message = token.text
     var extra = ""
-    if actionLine != 0 && actionLine != lexError.line {
+    if actionLine != 0 && actionLine != token.line {
       extra = " in action started at \(parseName):\(actionLine)"
-      if lexError.message.hasSuffix(" action") { extra = String(extra.dropFirst(" in action".count)) }
+      if message.hasSuffix(" action") { extra = String(extra.dropFirst(" in action".count)) }
     }
-    return error(lexError.message + extra, line: lexError.line)
+    return error(message + extra, line: token.line)
   }
 
   private func unexpected(_ token: Token, _ context: String) -> TemplateError {
-    error("unexpected \(token.goDescription) in \(context)")
+    if token.kind == .error { return lexFailure(token) }
+    return error("unexpected \(token.goDescription) in \(context)")
   }
 
   // MARK: Token stream
 
   private mutating func next() throws -> Token {
-    guard index < tokens.count else { throw lexFailure() }
+    guard index < tokens.count else { throw error("unexpected EOF") }
     let token = tokens[index]
     index += 1
     lastLine = token.line
@@ -73,7 +72,7 @@ struct Parser {
   }
 
   private func peek() throws -> Token {
-    guard index < tokens.count else { throw lexFailure() }
+    guard index < tokens.count else { throw error("unexpected EOF") }
     return tokens[index]
   }
 

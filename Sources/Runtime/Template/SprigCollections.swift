@@ -60,36 +60,35 @@ enum SprigCollections {
       return .map(map)
     })
     r.register("get", .fixed(2) { args in
-      try C.requireMap(args[0])[try C.requireString(args[1])] ?? .string("")
+      try C.requireMap(args, 0)[try C.requireString(args, 1)] ?? .string("")
     })
     r.register("set", .fixed(3) { args in
-      let map = try C.requireMap(args[0])
-      map[try C.requireString(args[1])] = args[2]
+      let map = try C.requireMap(args, 0)
+      map[try C.requireString(args, 1)] = args[2]
       return .map(map)
     })
     r.register("unset", .fixed(2) { args in
-      let map = try C.requireMap(args[0])
-      map[try C.requireString(args[1])] = nil
+      let map = try C.requireMap(args, 0)
+      map[try C.requireString(args, 1)] = nil
       return .map(map)
     })
-    r.register("hasKey", .fixed(2) { .bool(try C.requireMap($0[0])[try C.requireString($0[1])] != nil) })
+    r.register("hasKey", .fixed(2) { .bool(try C.requireMap($0, 0)[try C.requireString($0, 1)] != nil) })
     r.register("keys", .variadic { args in
       var keys: [TemplateValue] = []
-      for a in args { keys += try C.requireMap(a).entries.keys.map { .string($0) } }
+      for i in args.indices { keys += try C.requireMap(args, i).entries.keys.map { .string($0) } }
       return .list(keys)
     })
-    r.register("values", .fixed(1) { .list(Array(try C.requireMap($0[0]).entries.values)) })
+    r.register("values", .fixed(1) { .list(Array(try C.requireMap($0, 0).entries.values)) })
     r.register("pluck", .variadic(1) { args in
-      let key = try C.requireString(args[0])
+      let key = try C.requireString(args, 0)
       var out: [TemplateValue] = []
-      for a in args.dropFirst() { if let v = try C.requireMap(a)[key] { out.append(v) } }
+      for i in args.indices.dropFirst() { if let v = try C.requireMap(args, i)[key] { out.append(v) } }
       return .list(out)
     })
     r.register("merge", .variadic(1) { args in
-      let dst = try C.requireMap(args[0])
-      for a in args.dropFirst() {
-        for (k, v) in try C.requireMap(a).entries where dst[k] == nil || !(dst[k]?.isTruthy ?? false) {
-          if let existing = dst[k], existing.isTruthy { continue }
+      let dst = try C.requireMap(args, 0)
+      for i in args.indices.dropFirst() {
+        for (k, v) in try C.requireMap(args, i).entries where !(dst[k]?.isTruthy ?? false) {
           dst[k] = v
         }
       }

@@ -36,40 +36,28 @@ enum SprigConvert {
     }
   }
 
-  /// A `string` parameter: Go refuses other types before the call.
-  static func requireString(_ v: TemplateValue) throws -> String {
-    switch v {
-    case .string(let s): return s
-    case .null: throw TemplateFunctionError("invalid value; expected string")
-    default: throw TemplateFunctionError("wrong type for value; expected string; got \(v.goTypeName)")
-    }
+  /// Argument `index` as a `string` parameter: Go refuses other types before the call.
+  static func requireString(_ args: [TemplateValue], _ index: Int) throws -> String {
+    if case .string(let s) = args[index] { return s }
+    throw TemplateArgumentError(index: index, expected: .string)
   }
 
-  /// An `int` parameter.
-  static func requireInt(_ v: TemplateValue) throws -> Int {
-    switch v {
-    case .int(let i): return i
-    case .null: throw TemplateFunctionError("invalid value; expected int")
-    default: throw TemplateFunctionError("wrong type for value; expected int; got \(v.goTypeName)")
-    }
+  /// Argument `index` as an `int` parameter.
+  static func requireInt(_ args: [TemplateValue], _ index: Int) throws -> Int {
+    if case .int(let i) = args[index] { return i }
+    throw TemplateArgumentError(index: index, expected: .int)
   }
 
-  /// A `bool` parameter.
-  static func requireBool(_ v: TemplateValue) throws -> Bool {
-    switch v {
-    case .bool(let b): return b
-    case .null: throw TemplateFunctionError("invalid value; expected bool")
-    default: throw TemplateFunctionError("wrong type for value; expected bool; got \(v.goTypeName)")
-    }
+  /// Argument `index` as a `bool` parameter.
+  static func requireBool(_ args: [TemplateValue], _ index: Int) throws -> Bool {
+    if case .bool(let b) = args[index] { return b }
+    throw TemplateArgumentError(index: index, expected: .bool)
   }
 
-  /// A `map[string]interface{}` parameter.
-  static func requireMap(_ v: TemplateValue) throws -> TemplateMap {
-    switch v {
-    case .map(let m): return m
-    case .null: throw TemplateFunctionError("invalid value; expected map[string]interface {}")
-    default: throw TemplateFunctionError("wrong type for value; expected map[string]interface {}; got \(v.goTypeName)")
-    }
+  /// Argument `index` as a `map[string]interface{}` parameter.
+  static func requireMap(_ args: [TemplateValue], _ index: Int) throws -> TemplateMap {
+    if case .map(let m) = args[index] { return m }
+    throw TemplateArgumentError(index: index, expected: .map)
   }
 
   /// Sprig's list coercion for list functions: lists as they are, else an error naming the Go kind.

@@ -8,10 +8,10 @@ enum SprigFlow {
     })
     r.register("empty", .fixed(1) { .bool(!$0[0].isTruthy) })
     r.register("coalesce", .variadic { args in args.first { $0.isTruthy } ?? .null })
-    r.register("ternary", .fixed(3) { args in try C.requireBool(args[2]) ? args[0] : args[1] })
-    r.register("fail", .fixed(1) { throw TemplateFunctionError(try C.requireString($0[0])) })
+    r.register("ternary", .fixed(3) { args in try C.requireBool(args, 2) ? args[0] : args[1] })
+    r.register("fail", .fixed(1) { throw TemplateFunctionError(try C.requireString($0, 0)) })
     r.register("required", .fixed(2) { args in
-      let warning = try C.requireString(args[0])
+      let warning = try C.requireString(args, 0)
       switch args[1] {
       case .null: throw TemplateFunctionError(warning)
       case .string(let s) where s.isEmpty: throw TemplateFunctionError(warning)
@@ -19,7 +19,7 @@ enum SprigFlow {
       }
     })
 
-    r.register("atoi", .fixed(1) { .int(Int(try C.requireString($0[0])) ?? 0) })
+    r.register("atoi", .fixed(1) { .int(Int(try C.requireString($0, 0)) ?? 0) })
     r.register("int", .fixed(1) { .int(C.int($0[0])) })
     r.register("int64", .fixed(1) { .int(C.int($0[0])) })
     r.register("float64", .fixed(1) { .float(C.float($0[0])) })
@@ -30,11 +30,11 @@ enum SprigFlow {
     r.register("toJson", .fixed(1) { .string(TemplateJSON.encode($0[0])) })
     r.register("toPrettyJson", .fixed(1) { .string(TemplateJSON.encode($0[0], indent: true)) })
     r.register("fromJson", .fixed(1) { args in
-      (try? TemplateJSON.parse(try C.requireString(args[0]), integersStayIntegers: false)) ?? .null
+      (try? TemplateJSON.parse(try C.requireString(args, 0), integersStayIntegers: false)) ?? .null
     })
-    r.register("b64enc", .fixed(1) { .string(base64Encode(Array(try C.requireString($0[0]).utf8))) })
+    r.register("b64enc", .fixed(1) { .string(base64Encode(Array(try C.requireString($0, 0).utf8))) })
     r.register("b64dec", .fixed(1) { args in
-      guard let bytes = base64Decode(try C.requireString(args[0])) else {
+      guard let bytes = base64Decode(try C.requireString(args, 0)) else {
         return .string("illegal base64 data at input byte 0")
       }
       return .string(String(decoding: bytes, as: UTF8.self))

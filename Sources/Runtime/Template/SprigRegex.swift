@@ -13,24 +13,24 @@ enum SprigRegex {
   static func register(into r: inout TemplateFunctionRegistry) {
     typealias C = SprigConvert
     r.register("regexMatch", .fixed(2) { args in
-      let re = try compile(try C.requireString(args[0])), s = try C.requireString(args[1])
+      let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
       return .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)
     })
     r.register("regexFind", .fixed(2) { args in
-      let re = try compile(try C.requireString(args[0])), s = try C.requireString(args[1])
+      let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
       guard let m = re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)), let range = Range(m.range, in: s) else {
         return .string("")
       }
       return .string(String(s[range]))
     })
     r.register("regexReplaceAll", .fixed(3) { args in
-      let re = try compile(try C.requireString(args[0])), s = try C.requireString(args[1])
-      let template = goTemplateToNS(try C.requireString(args[2]))
+      let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
+      let template = goTemplateToNS(try C.requireString(args, 2))
       return .string(re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template))
     })
     r.register("regexSplit", .fixed(3) { args in
-      let re = try compile(try C.requireString(args[0])), s = try C.requireString(args[1])
-      let n = try C.requireInt(args[2])
+      let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
+      let n = try C.requireInt(args, 2)
       return .list(split(s, re, n).map { .string($0) })
     })
   }

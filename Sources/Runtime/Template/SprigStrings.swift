@@ -5,7 +5,7 @@ enum SprigStrings {
   static func register(into r: inout TemplateFunctionRegistry) {
     typealias C = SprigConvert
     func unary(_ name: String, _ f: @escaping (String) -> String) {
-      r.register(name, .fixed(1) { .string(f(try C.requireString($0[0]))) })
+      r.register(name, .fixed(1) { .string(f(try C.requireString($0, 0))) })
     }
     unary("trim") { $0.trimmingCharacters(in: goSpace) }
     unary("upper") { $0.uppercased() }
@@ -15,25 +15,25 @@ enum SprigStrings {
     unary("snakecase") { caseWords($0).map { $0.lowercased() }.joined(separator: "_") }
     unary("kebabcase") { caseWords($0).map { $0.lowercased() }.joined(separator: "-") }
     unary("camelcase", camelcase)
-    r.register("trimAll", .fixed(2) { .string(trim(try C.requireString($0[1]), cutset: try C.requireString($0[0]))) })
+    r.register("trimAll", .fixed(2) { .string(trim(try C.requireString($0, 1), cutset: try C.requireString($0, 0))) })
     r.register("trimPrefix", .fixed(2) { args in
-      let prefix = try C.requireString(args[0]), s = try C.requireString(args[1])
+      let prefix = try C.requireString(args, 0), s = try C.requireString(args, 1)
       return .string(s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s)
     })
     r.register("trimSuffix", .fixed(2) { args in
-      let suffix = try C.requireString(args[0]), s = try C.requireString(args[1])
+      let suffix = try C.requireString(args, 0), s = try C.requireString(args, 1)
       return .string(s.hasSuffix(suffix) ? String(s.dropLast(suffix.count)) : s)
     })
     r.register("repeat", .fixed(2) { args in
-      let count = try C.requireInt(args[0]), s = try C.requireString(args[1])
+      let count = try C.requireInt(args, 0), s = try C.requireString(args, 1)
       guard count >= 0 else { throw TemplateFunctionError("strings: negative Repeat count") }
       guard count.multipliedReportingOverflow(by: max(s.utf8.count, 1)).overflow == false,
         count * s.utf8.count <= 1 << 30 else { throw TemplateFunctionError("strings: Repeat output length overflow") }
       return .string(String(repeating: s, count: count))
     })
     r.register("substr", .fixed(3) { args in
-      let start = try C.requireInt(args[0]), end = try C.requireInt(args[1])
-      let bytes = Array(try C.requireString(args[2]).utf8)
+      let start = try C.requireInt(args, 0), end = try C.requireInt(args, 1)
+      let bytes = Array(try C.requireString(args, 2).utf8)
       let slice: ArraySlice<UInt8>
       if start < 0 {
         slice = bytes[0..<min(max(end, 0), bytes.count)]
@@ -46,25 +46,25 @@ enum SprigStrings {
       return .string(String(decoding: slice, as: UTF8.self))
     })
     r.register("trunc", .fixed(2) { args in
-      let c = try C.requireInt(args[0])
-      let bytes = Array(try C.requireString(args[1]).utf8)
+      let c = try C.requireInt(args, 0)
+      let bytes = Array(try C.requireString(args, 1).utf8)
       if c < 0 && bytes.count + c > 0 { return .string(String(decoding: bytes[(bytes.count + c)...], as: UTF8.self)) }
       if c >= 0 && bytes.count > c { return .string(String(decoding: bytes[..<c], as: UTF8.self)) }
       return .string(String(decoding: bytes, as: UTF8.self))
     })
     r.register("abbrev", .fixed(2) { args in
-      let width = try C.requireInt(args[0]), s = try C.requireString(args[1])
+      let width = try C.requireInt(args, 0), s = try C.requireString(args, 1)
       if width < 4 { return .string("") }
       let chars = Array(s.unicodeScalars)
       if chars.count <= width { return .string(s) }
       return .string(String(String.UnicodeScalarView(chars[0..<(width - 3)])) + "...")
     })
     r.register("contains", .fixed(2) { args in
-      let needle = try C.requireString(args[0]), s = try C.requireString(args[1])
+      let needle = try C.requireString(args, 0), s = try C.requireString(args, 1)
       return .bool(needle.isEmpty || s.contains(needle))
     })
-    r.register("hasPrefix", .fixed(2) { .bool(try C.requireString($0[1]).hasPrefix(try C.requireString($0[0]))) })
-    r.register("hasSuffix", .fixed(2) { .bool(try C.requireString($0[1]).hasSuffix(try C.requireString($0[0]))) })
+    r.register("hasPrefix", .fixed(2) { .bool(try C.requireString($0, 1).hasPrefix(try C.requireString($0, 0))) })
+    r.register("hasSuffix", .fixed(2) { .bool(try C.requireString($0, 1).hasSuffix(try C.requireString($0, 0))) })
     r.register("quote", .variadic { args in
       .string(args.filter { !$0.isNull }.map { goQuote(C.string($0)) }.joined(separator: " "))
     })
@@ -75,30 +75,30 @@ enum SprigStrings {
       .string(args.filter { !$0.isNull }.map(C.string).joined(separator: " "))
     })
     r.register("indent", .fixed(2) { args in
-      .string(indent(try C.requireInt(args[0]), try C.requireString(args[1])))
+      .string(indent(try C.requireInt(args, 0), try C.requireString(args, 1)))
     })
     r.register("nindent", .fixed(2) { args in
-      .string("\n" + indent(try C.requireInt(args[0]), try C.requireString(args[1])))
+      .string("\n" + indent(try C.requireInt(args, 0), try C.requireString(args, 1)))
     })
     r.register("replace", .fixed(3) { args in
-      let old = try C.requireString(args[0]), new = try C.requireString(args[1]), s = try C.requireString(args[2])
+      let old = try C.requireString(args, 0), new = try C.requireString(args, 1), s = try C.requireString(args, 2)
       return .string(replaceAll(s, old, new))
     })
     r.register("plural", .fixed(3) { args in
-      let one = try C.requireString(args[0]), many = try C.requireString(args[1])
-      return .string(try C.requireInt(args[2]) == 1 ? one : many)
+      let one = try C.requireString(args, 0), many = try C.requireString(args, 1)
+      return .string(try C.requireInt(args, 2) == 1 ? one : many)
     })
     r.register("split", .fixed(2) { args in
-      let parts = goSplit(try C.requireString(args[1]), separator: try C.requireString(args[0]))
+      let parts = goSplit(try C.requireString(args, 1), separator: try C.requireString(args, 0))
       let map = TemplateMap()
       for (i, part) in parts.enumerated() { map["_\(i)"] = .string(part) }
       return .map(map)
     })
     r.register("splitList", .fixed(2) { args in
-      .list(goSplit(try C.requireString(args[1]), separator: try C.requireString(args[0])).map { .string($0) })
+      .list(goSplit(try C.requireString(args, 1), separator: try C.requireString(args, 0)).map { .string($0) })
     })
     r.register("join", .fixed(2) { args in
-      .string(C.strings(args[1]).joined(separator: try C.requireString(args[0])))
+      .string(C.strings(args[1]).joined(separator: try C.requireString(args, 0)))
     })
     r.register("sortAlpha", .fixed(1) { args in
       .list(C.strings(args[0]).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) })

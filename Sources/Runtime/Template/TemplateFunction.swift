@@ -83,3 +83,33 @@ public struct TemplateFunctionRegistry {
     return registry
   }
 }
+
+/// Thrown by a function whose argument has the wrong type for a typed
+/// parameter; the executor words it as Go does for that operand
+/// (`expected string; found 5`, `wrong type for value; expected string; got int`).
+public struct TemplateArgumentError: Error {
+  /// A Go parameter type.
+  public enum Expected: String {
+    case string, int, bool, float64
+    case map = "map[string]interface {}"
+
+    /// Go's word in `expected …; found CONSTANT`.
+    var constantWord: String {
+      switch self {
+      case .string: return "string"
+      case .int: return "integer"
+      case .bool: return "bool"
+      case .float64: return "float"
+      case .map: return "map"
+      }
+    }
+  }
+
+  public let index: Int
+  public let expected: Expected
+
+  public init(index: Int, expected: Expected) {
+    self.index = index
+    self.expected = expected
+  }
+}

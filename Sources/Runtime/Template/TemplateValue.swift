@@ -84,11 +84,10 @@ extension TemplateValue {
   }
 }
 
-extension TemplateValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral,
+extension TemplateValue: ExpressibleByBooleanLiteral,
   ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
   ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
-  public init(nilLiteral: ()) { self = .null }
   public init(booleanLiteral value: Bool) { self = .bool(value) }
   public init(integerLiteral value: Int) { self = .int(value) }
   public init(floatLiteral value: Double) { self = .float(value) }

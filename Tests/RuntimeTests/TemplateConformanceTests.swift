@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import Runtime
+
+/// Runs every case of `Tests/Fixtures/templates/cases.json` through the engine and
+/// compares with the expectations (written by Go's text/template via
+/// `scripts/template-conformance`, or by hand for Sprig and post-1.19 features).
+struct TemplateConformanceTests {
+  struct Case {
+    let name: String
+    let template: String
+    let data: TemplateValue
+    let output: String?
+    let error: String?
+    let sprig: Bool
+    let option: String?
+  }
+
+  static func loadCases() throws -> [Case] {
+    let url = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/templates/cases.json")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    guard case .list(let entries) = try TemplateJSON.parse(text) else { return [] }
+    return entries.compactMap { entry in
+      guard case .map(let m) = entry, case .string(let name)? = m["name"], case .string(let template)? = m["template"]
+      else { return nil }
+      func string(_ key: String) -> String? {
+        if case .string(let s)? = m[key] { return s }
+        return nil
+      }
+      var sprig = false
+      if case .bool(true)? = m["sprig"] { sprig = true }
+      return Case(name: name, template: template, data: m["data"] ?? .null, output: string("output"),
+                  error: string("error"), sprig: sprig, option: string("option"))
+    }
+  }
+
+  static func run(_ c: Case) -> (output: String?, error: String?) {
+    let template = Template(name: "t", functions: c.sprig ? .standard : .goBuiltins)
+    if c.option == "missingkey=error" { template.missingKey = .error }
+    do {
+      try template.parse(c.template)
+      return (try template.render(c.data), nil)
+    } catch {
+      return (nil, "\(error)")
+    }
+  }
+
+  @Test func everyCaseMatchesGo() throws {
+    let cases = try Self.loadCases()
+    #expect(cases.count >= 200)
+    var failures: [String] = []
+    for c in cases {
+      let (output, error) = Self.run(c)
+      let matches: Bool
+      if let expectedError = c.error {
+        matches = error.map { c.sprig ? $0.contains(expectedError) : $0 == expectedError } ?? false
+      } else {
+        matches = output == c.output
+      }
+      if !matches {
+        failures.append("\(c.name): expected \(c.output.map { "output \($0.debugDescription)" } ?? "error \(c.error ?? "")"), got \(output.map { "output \($0.debugDescription)" } ?? "error \(error ?? "")")")
+      }
+    }
+    print("template conformance: \(cases.count - failures.count) of \(cases.count) cases match")
+    for failure in failures { print("  MISMATCH \(failure)") }
+    #expect(failures.isEmpty)
+  }
+}

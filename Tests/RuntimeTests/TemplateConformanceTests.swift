@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Runtime
+import Runtime
 
 /// Runs every case of `Tests/Fixtures/templates/cases.json` through the engine and
 /// compares with the expectations (written by Go's text/template via

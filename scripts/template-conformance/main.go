@@ -3,7 +3,7 @@
 // a generated node list (the /etc/hosts benchmark).
 //
 //	go run scripts/template-conformance/main.go Tests/Fixtures/templates/cases.json
-//	go run scripts/template-conformance/main.go -bench 50000
+//	go run scripts/template-conformance/main.go -bench 50000 [-out FILE] [-dump FILE]
 //
 // Cases marked "sprig": true (or "goVersion" newer than this Go) keep their
 // hand-written expectations: Sprig is not available without modules.
@@ -164,7 +164,7 @@ func benchData(n int) map[string]any {
 	return map[string]any{"ClusterName": "bench", "AllNodes": nodes}
 }
 
-func bench(n int, dump string) {
+func bench(n int, dump, outFile string) {
 	data := benchData(n)
 	if dump != "" {
 		raw, _ := json.Marshal(data)
@@ -185,19 +185,23 @@ func bench(n int, dump string) {
 			best = d
 		}
 	}
+	if outFile != "" {
+		os.WriteFile(outFile, out.Bytes(), 0o644)
+	}
 	fmt.Printf("go text/template: %d nodes, %d bytes, best of 5: %.2f ms\n", n, out.Len(), float64(best.Microseconds())/1000)
 }
 
 func main() {
 	benchNodes := flag.Int("bench", 0, "time Go on this many generated nodes instead of rewriting cases")
 	dump := flag.String("dump", "", "with -bench: also write the generated data as JSON to this file")
+	outFile := flag.String("out", "", "with -bench: also write the rendered output to this file")
 	flag.Parse()
 	if *benchNodes > 0 {
-		bench(*benchNodes, *dump)
+		bench(*benchNodes, *dump, *outFile)
 		return
 	}
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: main.go CASES.json | -bench N [-dump FILE]")
+		fmt.Fprintln(os.Stderr, "usage: main.go CASES.json | -bench N [-dump FILE] [-out FILE]")
 		os.Exit(2)
 	}
 	rewrite(flag.Arg(0))

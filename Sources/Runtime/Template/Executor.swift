@@ -6,6 +6,9 @@ struct Executor {
   /// Swift frames are larger and threads may have small stacks, so Howl stops earlier).
   static let maximumDepth = 1000
 
+  /// The deepest nesting of bodies and pipelines (template calls included) before giving up.
+  static let maximumNesting = 1_500
+
   enum Flow { case normal, breakLoop, continueLoop }
 
   var output: [UInt8]
@@ -17,6 +20,7 @@ struct Executor {
   /// Go's `s.node`: the node errors are reported at.
   private var at = -1
   private var depth = 0
+  private var nesting = 0
 
   init(tree: ParseTree, templates: [String: ParseTree], context: TemplateExecutionContext, missingKeyIsError: Bool, output: [UInt8]) {
     self.tree = tree
@@ -60,6 +64,9 @@ struct Executor {
   }
 
   private mutating func walk(_ nodes: [Node], dot: Dot) throws -> Flow {
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Self.maximumNesting { throw fail("exceeded maximum nesting depth (\(Self.maximumNesting))") }
     for node in nodes {
       switch node {
       case .text(let bytes):
@@ -185,6 +192,9 @@ struct Executor {
 
   private mutating func evalPipeline(_ pipe: Pipeline, dot: Dot) throws -> TemplateValue? {
     at = pipe.id
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Self.maximumNesting { throw fail("exceeded maximum nesting depth (\(Self.maximumNesting))") }
     var value: TemplateValue?
     var hasFinal = false
     for command in pipe.commands {

@@ -10,6 +10,9 @@ struct Parser {
   /// Declared variable names, innermost last; a name's slot is its index.
   private var variables: [String] = ["$"]
   private var rangeDepth = 0
+  /// Current nesting of parentheses and control structures, bounded so hostile input cannot exhaust the stack.
+  private var nesting = 0
+  static let maximumNesting = 300
   private var actionLine = 0
   private var lastLine = 1
   private var tree: ParseTree
@@ -218,7 +221,14 @@ struct Parser {
     }
   }
 
+  private mutating func enterNesting() throws {
+    nesting += 1
+    if nesting > Self.maximumNesting { throw error("max expression depth exceeded") }
+  }
+
   private mutating func control(_ keyword: Token.Keyword) throws -> Node {
+    try enterNesting()
+    defer { nesting -= 1 }
     let context = keyword.rawValue
     let savedVariables = variables.count
     defer { variables.removeLast(variables.count - savedVariables) }
@@ -428,6 +438,8 @@ struct Parser {
     case .charConstant, .number:
       return .number(id: node(p, token.text), try number(token))
     case .leftParen:
+      try enterNesting()
+      defer { nesting -= 1 }
       return .pipeline(try pipeline(context: "parenthesized pipeline", end: .rightParen))
     case .string, .rawString:
       return .string(id: node(p, token.text), try unquote(token))

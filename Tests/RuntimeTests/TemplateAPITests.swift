@@ -32,7 +32,7 @@ private final class FakeNode: TemplateObject {
   }
 }
 
-private struct FakeKernel: TemplateObject {
+private final class FakeKernel: TemplateObject {
   var templateTypeName: String { "node.KernelConf" }
   func templateField(_ name: String) -> TemplateValue? { name == "Version" ? "6.1" : nil }
 }

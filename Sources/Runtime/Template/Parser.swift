@@ -172,10 +172,7 @@ struct Parser {
     throw error("unexpected EOF")
   }
 
-  /// One text or action; the terminator is set for `{{end}}` / `{{else}}` (and `else if` is flagged).
-  private var pendingElseIf = false
-  private var pendingElseWith = false
-
+  /// One text or action; the terminator is Go's name for `{{end}}` / `{{else}}` when one was read.
   private mutating func textOrAction() throws -> (Node?, String?) {
     let token = try nextNonSpace()
     switch token.kind {
@@ -235,7 +232,8 @@ struct Parser {
     let branchPosition = try peekNonSpace().position
     let pipe = try pipeline(context: context, end: .rightDelim)
     if keyword == .range { rangeDepth += 1 }
-    var (body, end) = try itemList()
+    let (body, firstEnd) = try itemList()
+    var end = firstEnd
     if keyword == .range { rangeDepth -= 1 }
     var elseBody: [Node]?
     if end == "{{else}}" {
@@ -248,7 +246,6 @@ struct Parser {
         if end != "{{end}}" { throw error("expected end; found \(end)") }
       }
     }
-    _ = body
     let id = node(branchPosition, "{{\(context) \(tree.nodeDescriptions[pipe.id])}}")
     let branch = Branch(id: id, pipeline: pipe, body: body, elseBody: elseBody)
     switch keyword {

@@ -3,7 +3,7 @@
 /// The body receives the evaluated arguments and the render's execution
 /// context, through which context-dependent functions reach the caller's
 /// state and record side effects.
-public struct TemplateFunction {
+public final class TemplateFunction {
   /// How many arguments the function accepts; checked before the call with Go's error text.
   public enum Arity: Equatable {
     case exactly(Int)
@@ -76,12 +76,14 @@ public struct TemplateFunctionRegistry {
 
   /// Go's built-ins, the Sprig subset and the pure Warewulf helpers: what Warewulf overlays need
   /// apart from the context-dependent functions.
-  public static var standard: TemplateFunctionRegistry {
+  public static var standard: TemplateFunctionRegistry { standardRegistry }
+
+  private static let standardRegistry: TemplateFunctionRegistry = {
     var registry = GoBuiltins.registry
     registry.merge(SprigFunctions.registry)
     registry.merge(WarewulfFunctions.registry)
     return registry
-  }
+  }()
 }
 
 /// Thrown by a function whose argument has the wrong type for a typed

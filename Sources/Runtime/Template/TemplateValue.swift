@@ -19,9 +19,10 @@ public enum TemplateValue {
   case function(TemplateFunction)
 }
 
-/// A host object exposed to templates the way Go exposes a struct: named
-/// fields and methods, looked up lazily when a template asks for them.
-public protocol TemplateObject {
+/// A host object exposed to templates the way Go exposes a struct (through a
+/// pointer): named fields and methods, looked up lazily when a template asks
+/// for them. Objects are classes so template values stay small and cheap to copy.
+public protocol TemplateObject: AnyObject {
   /// The type name used in error messages (Go prints e.g. `node.NodeConf`).
   var templateTypeName: String { get }
   /// The value of a field, or nil when the object has no such field.

@@ -155,10 +155,11 @@ enum GoFormatter {
       }
       let argument = arguments[argIndex]
       argIndex += 1
-      if verb == "v" {
-        spec.plus = false
-        spec.sharp = false
+      if verb == "v" && spec.sharp {
+        out += pad(goSyntax(argument, topLevel: true), spec)
+        continue
       }
+      if verb == "v" { spec.plus = false }
       out += formatArgument(argument, verb: verb, spec: spec, topLevel: true)
     }
     if argIndex < arguments.count {
@@ -170,6 +171,19 @@ enum GoFormatter {
       out += ")"
     }
     return out
+  }
+
+  /// `%#v`: Go-syntax representation.
+  static func goSyntax(_ value: TemplateValue, topLevel: Bool) -> String {
+    switch value {
+    case .null: return topLevel ? "<nil>" : "interface {}(nil)"
+    case .string(let s): return goQuote(s)
+    case .list(let list): return "[]interface {}{" + list.map { goSyntax($0, topLevel: false) }.joined(separator: ", ") + "}"
+    case .map(let map):
+      return "map[string]interface {}{" + map.sortedKeys.map { goQuote($0) + ":" + goSyntax(map[$0] ?? .null, topLevel: false) }
+        .joined(separator: ", ") + "}"
+    default: return string(value)
+    }
   }
 
   static func badVerb(_ verb: Character, _ value: TemplateValue) -> String {

@@ -479,7 +479,7 @@ struct Parser {
       return constant
     }
     let cleaned = text.replacingAll("_", with: "")
-    if let f = Double(cleaned), f.isFinite {
+    if hasValidUnderscores(text), let f = Double(cleaned), f.isFinite {
       if !text.contains(where: { ".eEpP".contains($0) }) { throw error("integer overflow: \(goQuote(text))") }
       constant.floatValue = f
       if f == f.rounded(), abs(f) < 9.2e18 { constant.intValue = Int(f) }
@@ -508,6 +508,18 @@ func parseGoInteger(_ text: String) -> (UInt64, Bool)? {
   if s.hasSuffix("_") || s.contains("__") || digits.isEmpty { return nil }
   guard let value = UInt64(digits, radix: radix) else { return nil }
   return (value, negative)
+}
+
+/// Go's rule for `_` in number literals: only between digits, or right after a base prefix.
+func hasValidUnderscores(_ text: String) -> Bool {
+  let chars = Array(text.utf8)
+  for (i, c) in chars.enumerated() where c == UInt8(ascii: "_") {
+    guard i > 0, i + 1 < chars.count else { return false }
+    let before = chars[i - 1], after = chars[i + 1]
+    let isDigit = { (b: UInt8) in Lexer.isAlphaNumeric(b) && b != UInt8(ascii: "_") }
+    guard isDigit(before), isDigit(after) else { return false }
+  }
+  return true
 }
 
 extension String {

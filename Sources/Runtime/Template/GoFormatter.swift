@@ -103,7 +103,7 @@ enum GoFormatter {
       }
       if i < chars.count && chars[i] == "*" {
         i += 1
-        if argIndex < arguments.count, case .int(let w) = arguments[argIndex], abs(w) <= 1_000_000 {
+        if argIndex < arguments.count, case .int(let w) = arguments[argIndex], w > -1_000_000, w < 1_000_000 {
           spec.width = abs(w)
           if w < 0 { spec.minus = true; spec.zero = false }
         } else {

@@ -40,7 +40,9 @@ enum SprigCollections {
     })
     r.register("compact", .fixed(1) { .list(try C.list($0[0], "compact on").filter { $0.isTruthy }) })
     r.register("slice", .variadic(1) { args in
-      let l = try C.list(args[0], "slice")
+      guard case .list(let l) = args[0] else {
+        throw TemplateFunctionError("list should be type of slice or array but \(C.goKind(args[0]))")
+      }
       var start = 0, end = l.count
       if args.count > 1 { start = C.int(args[1]) }
       if args.count > 2 { end = C.int(args[2]) }

@@ -4,16 +4,17 @@ import Foundation
 enum SprigRegex {
   static func compile(_ pattern: String) throws -> NSRegularExpression {
     do {
-      return try NSRegularExpression(pattern: pattern)
+      return try NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<"))
     } catch {
-      throw TemplateFunctionError("error parsing regexp: \(pattern)")
+      throw TemplateFunctionError("regexp: Compile(`\(pattern)`): error parsing regexp")
     }
   }
 
   static func register(into r: inout TemplateFunctionRegistry) {
     typealias C = SprigConvert
     r.register("regexMatch", .fixed(2) { args in
-      let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
+      let pattern = try C.requireString(args, 0), s = try C.requireString(args, 1)
+      guard let re = try? compile(pattern) else { return false }
       return .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)
     })
     r.register("regexFind", .fixed(2) { args in
@@ -25,8 +26,7 @@ enum SprigRegex {
     })
     r.register("regexReplaceAll", .fixed(3) { args in
       let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
-      let template = goTemplateToNS(try C.requireString(args, 2))
-      return .string(re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template))
+      return .string(replaceAll(s, re, template: try C.requireString(args, 2)))
     })
     r.register("regexSplit", .fixed(3) { args in
       let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
@@ -53,32 +53,55 @@ enum SprigRegex {
     return parts
   }
 
-  /// Go's `${1}`/`$name` replacement syntax mapped to NSRegularExpression's `$1` (literal `\` escaped).
-  static func goTemplateToNS(_ template: String) -> String {
+  /// Go's `Regexp.ReplaceAllString`: `$1`, `${1}`, `$name`, `${name}` expand to groups
+  /// (the longest name wins, unknown names expand to nothing), `$$` is a dollar.
+  static func replaceAll(_ s: String, _ re: NSRegularExpression, template: String) -> String {
+    let ns = s as NSString
     var out = ""
-    var chars = Array(template)[...]
+    var last = 0
+    for match in re.matches(in: s, range: NSRange(location: 0, length: ns.length)) {
+      out += ns.substring(with: NSRange(location: last, length: match.range.location - last))
+      out += expand(template, match, in: ns)
+      last = match.range.location + match.range.length
+    }
+    return out + ns.substring(from: last)
+  }
+
+  private static func expand(_ template: String, _ match: NSTextCheckingResult, in ns: NSString) -> String {
+    func group(_ name: String) -> String {
+      let range: NSRange
+      if let index = Int(name) {
+        guard index >= 0, index < match.numberOfRanges else { return "" }
+        range = match.range(at: index)
+      } else {
+        range = match.range(withName: name)
+      }
+      return range.location == NSNotFound ? "" : ns.substring(with: range)
+    }
+    var out = ""
+    var chars = Array(template.unicodeScalars)[...]
+    let isNameChar = { (c: Unicode.Scalar) in c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c) }
     while let c = chars.popFirst() {
-      switch c {
-      case "\\": out += "\\\\"
-      case "$":
-        if chars.first == "$" { chars.removeFirst(); out += "\\$" }
-        else if chars.first == "{" {
-          let name = chars.dropFirst().prefix { $0 != "}" }
-          if Int(String(name)) != nil, chars.dropFirst(name.count + 1).first == "}" {
-            chars = chars.dropFirst(name.count + 2)
-            out += "$" + String(name)
-          } else {
-            out += "\\$"
-          }
-        } else if let d = chars.first, d.isNumber {
-          let digits = chars.prefix { $0.isNumber }
-          chars = chars.dropFirst(digits.count)
-          out += "$" + String(digits)
+      guard c == "$" else { out.unicodeScalars.append(c); continue }
+      if chars.first == "$" {
+        chars.removeFirst()
+        out += "$"
+      } else if chars.first == "{", let close = chars.firstIndex(of: "}") {
+        let name = String(String.UnicodeScalarView(chars[chars.index(after: chars.startIndex)..<close]))
+        if !name.isEmpty && name.unicodeScalars.allSatisfy(isNameChar) {
+          out += group(name)
+          chars = chars[chars.index(after: close)...]
         } else {
-          let word = chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-          chars = chars.dropFirst(word.count)
+          out += "$"
         }
-      default: out.append(c)
+      } else {
+        let name = String(String.UnicodeScalarView(chars.prefix(while: isNameChar)))
+        if name.isEmpty {
+          out += "$"
+        } else {
+          out += group(name)
+          chars = chars.dropFirst(name.unicodeScalars.count)
+        }
       }
     }
     return out

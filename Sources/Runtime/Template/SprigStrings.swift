@@ -34,16 +34,16 @@ enum SprigStrings {
     r.register("substr", .fixed(3) { args in
       let start = try C.requireInt(args, 0), end = try C.requireInt(args, 1)
       let bytes = Array(try C.requireString(args, 2).utf8)
-      let slice: ArraySlice<UInt8>
+      var lower = start, upper = end
       if start < 0 {
-        slice = bytes[0..<min(max(end, 0), bytes.count)]
+        lower = 0
       } else if end < 0 || end > bytes.count {
-        slice = bytes[min(start, bytes.count)...]
-      } else {
-        guard start <= end else { throw TemplateFunctionError("runtime error: slice bounds out of range [\(start):\(end)]") }
-        slice = bytes[start..<end]
+        upper = bytes.count
       }
-      return .string(String(decoding: slice, as: UTF8.self))
+      guard lower >= 0, lower <= upper, upper <= bytes.count else {
+        throw TemplateFunctionError("runtime error: slice bounds out of range [\(start):\(end)] with length \(bytes.count)")
+      }
+      return .string(String(decoding: bytes[lower..<upper], as: UTF8.self))
     })
     r.register("trunc", .fixed(2) { args in
       let c = try C.requireInt(args, 0)
@@ -54,7 +54,7 @@ enum SprigStrings {
     })
     r.register("abbrev", .fixed(2) { args in
       let width = try C.requireInt(args, 0), s = try C.requireString(args, 1)
-      if width < 4 { return .string("") }
+      if width < 4 { return .string(s) }
       let chars = Array(s.unicodeScalars)
       if chars.count <= width { return .string(s) }
       return .string(String(String.UnicodeScalarView(chars[0..<(width - 3)])) + "...")

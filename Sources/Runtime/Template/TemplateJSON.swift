@@ -122,6 +122,7 @@ public enum TemplateJSON {
             bytes[index + 1] == UInt8(ascii: "u") {
             index += 2
             let low = try hex4()
+            guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid surrogate pair") }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
           }
           out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))

@@ -17,6 +17,8 @@ struct Executor {
   let missingKeyIsError: Bool
   private var tree: ParseTree
   private var variables: [TemplateValue?]
+  /// Whether each variable holds a value Go would see through `interface{}` (a range element).
+  private var boxedVariables: [Bool]
   /// Go's `s.node`: the node errors are reported at.
   private var at = -1
   private var depth = 0
@@ -29,6 +31,7 @@ struct Executor {
     self.missingKeyIsError = missingKeyIsError
     self.output = output
     self.variables = Array(repeating: nil, count: tree.slotCount)
+    self.boxedVariables = Array(repeating: false, count: tree.slotCount)
   }
 
   /// Runs the tree with `data` as both `.` and `$`.
@@ -120,11 +123,12 @@ struct Executor {
 
   private mutating func iterate(_ branch: Branch, index: TemplateValue, element: TemplateValue) throws -> Bool {
     let decls = branch.pipeline.declarations
-    if decls.count == 1 {
-      variables[decls[0]] = element
-    } else if decls.count == 2 {
+    if let elementSlot = decls.last {
+      variables[elementSlot] = element
+      boxedVariables[elementSlot] = true
+    }
+    if decls.count == 2 {
       variables[decls[0]] = index
-      variables[decls[1]] = element
     }
     return try walk(branch.body, dot: Dot(element, boxed: true)) != .breakLoop
   }
@@ -176,14 +180,15 @@ struct Executor {
       throw fail("exceeded maximum template depth (\(Self.maximumDepth))")
     }
     let newDot = try call.pipeline.map { try evalPipeline($0, dot: dot) } ?? dot.value
-    let saved = (tree, variables, at)
+    let saved = (tree, variables, boxedVariables, at)
     tree = target
     variables = Array(repeating: nil, count: target.slotCount)
+    boxedVariables = Array(repeating: false, count: target.slotCount)
     variables[0] = newDot
     depth += 1
     defer {
       depth -= 1
-      (tree, variables, at) = saved
+      (tree, variables, boxedVariables, at) = saved
     }
     _ = try walk(target.root, dot: Dot(newDot, boxed: false))
   }
@@ -204,6 +209,7 @@ struct Executor {
     }
     for slot in pipe.declarations {
       variables[slot] = value
+      boxedVariables[slot] = false
     }
     return value
   }
@@ -242,7 +248,7 @@ struct Executor {
         try notAFunction(operands, hasFinal: hasFinal)
         return value
       }
-      return try evalFieldChain(dot: dot, receiver: value, boxed: false, names: names, nodeId: id,
+      return try evalFieldChain(dot: dot, receiver: value, boxed: boxedVariables[slot], names: names, nodeId: id,
                                 operands: operands, hasFinal: hasFinal, final: final)
     default:
       at = head.id
@@ -275,8 +281,8 @@ struct Executor {
                                 operands: [operand], hasFinal: false, final: nil)
     case .variable(let id, let slot, let names):
       if names.isEmpty { return variables[slot] }
-      return try evalFieldChain(dot: dot, receiver: variables[slot], boxed: false, names: names, nodeId: id,
-                                operands: [], hasFinal: false, final: nil)
+      return try evalFieldChain(dot: dot, receiver: variables[slot], boxed: boxedVariables[slot], names: names,
+                                nodeId: id, operands: [], hasFinal: false, final: nil)
     case .pipeline(let pipe):
       return try evalPipeline(pipe, dot: dot)
     case .function(let id, let name, let function):

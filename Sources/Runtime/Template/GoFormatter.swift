@@ -324,3 +324,24 @@ enum GoFormatter {
     }
   }
 }
+
+/// Appends the decimal digits of `value` without building a String.
+@inline(__always)
+func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+  if value >= 0 && value < 10 {
+    output.append(UInt8(truncatingIfNeeded: value) &+ 0x30)
+    return
+  }
+  var magnitude = value.magnitude
+  var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+  var count = 0
+  withUnsafeMutableBytes(of: &digits) { buffer in
+    while magnitude > 0 {
+      buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
+      magnitude /= 10
+      count += 1
+    }
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    output.append(contentsOf: buffer[(24 - count)...])
+  }
+}

@@ -38,7 +38,17 @@ extension TemplateObject {
   public var templateDescription: String { "{\(templateTypeName)}" }
 }
 
+/// A host object that `range` can iterate like a list.
+public protocol TemplateSequence: TemplateObject {
+  var templateElements: [TemplateValue] { get }
+}
+
 extension TemplateValue {
+  var isNull: Bool {
+    if case .null = self { return true }
+    return false
+  }
+
   /// Go's name for the value's dynamic type, as `%T` and bad-verb messages print it.
   public var goTypeName: String {
     switch self {

@@ -82,6 +82,21 @@ struct TemplateAPITests {
     #expect(context.sideEffects == [.beginFile(path: "a", outputOffset: 5), .beginFile(path: "b", outputOffset: 10)])
   }
 
+  @Test func haltStopsRenderingAndKeepsOutput() throws {
+    let template = Template(name: "t")
+    template.addFunction("abort", TemplateFunction(arity: .exactly(0)) { _, context in
+      context.record(.abort)
+      throw TemplateHalt()
+    })
+    try template.parse("before {{range .}}{{.}}{{if eq . 2}}{{abort}}{{end}}{{end}} after")
+    let context = TemplateExecutionContext()
+    var output: [UInt8] = []
+    try template.execute(data: [1, 2, 3], context: context, into: &output)
+    #expect(String(decoding: output, as: UTF8.self) == "before 12")
+    #expect(context.halted)
+    #expect(context.sideEffects == [.abort])
+  }
+
   @Test func errorPrefixHook() throws {
     let template = try Template(name: "t").parse("{{index .l 5}}")
     let context = TemplateExecutionContext(errorPrefix: "node n1: ")

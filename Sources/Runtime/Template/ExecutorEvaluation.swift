@@ -177,6 +177,8 @@ extension Executor {
       return try function.body(values, context)
     } catch let error as TemplateError {
       throw error
+    } catch let halt as TemplateHalt {
+      throw halt
     } catch let error as TemplateArgumentError {
       throw argumentTypeFailure(error, arguments: arguments, values: values, nodeId: nodeId)
     } catch {

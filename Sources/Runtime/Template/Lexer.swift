@@ -53,7 +53,6 @@ struct Lexer {
   private var startLine = 1
   private var parenDepth = 0
   private var tokens: [Token] = []
-  private var insideRange = 0
 
   static let left: [UInt8] = Array("{{".utf8)
   static let right: [UInt8] = Array("}}".utf8)

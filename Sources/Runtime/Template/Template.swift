@@ -74,6 +74,8 @@ public final class Template {
     defer { output = executor.output }
     do {
       try executor.run(data: data)
+    } catch is TemplateHalt {
+      context.halted = true
     } catch var error as TemplateError {
       error.prefix = context.errorPrefix
       throw error

@@ -24,6 +24,8 @@ public final class TemplateExecutionContext {
   public private(set) var sideEffects: [SideEffect] = []
   /// The number of output bytes written before the current function call.
   public internal(set) var outputOffset: Int = 0
+  /// True when a function stopped the render with `TemplateHalt`.
+  public internal(set) var halted = false
 
   public init(host: AnyObject? = nil, errorPrefix: String = "") {
     self.host = host

@@ -115,3 +115,10 @@ public struct TemplateArgumentError: Error {
     self.expected = expected
   }
 }
+
+/// Thrown by a function to stop rendering at once without an error (Warewulf's
+/// `abort`): `Template.execute` returns normally, keeping the output written so
+/// far, and the context reports `halted`.
+public struct TemplateHalt: Error {
+  public init() {}
+}

@@ -187,7 +187,7 @@ public enum TemplateJSON {
     let exp = point - 1
     if abs(f) < 1e-6 || abs(f) >= 1e21 {
       return sign + GoFloat.exponentForm(digits, exp: exp, upper: false)
-        .replacingOccurrencesOfExponentPadding()
+        .droppingExponentPadding()
     }
     return sign + GoFloat.fixedForm(digits, point: point)
   }
@@ -218,8 +218,8 @@ public enum TemplateJSON {
 }
 
 private extension String {
-  /// Go's JSON writes `1e-07`, not `1e-07`… but `1e+21` as `1e+21`: it strips one leading zero of a 2-digit exponent.
-  func replacingOccurrencesOfExponentPadding() -> String {
+  /// Go's JSON shortens a two-digit exponent with a leading zero: `1e-07` becomes `1e-7`.
+  func droppingExponentPadding() -> String {
     guard let e = firstIndex(of: "e") else { return self }
     let mantissa = self[..<e]
     let sign = self[index(after: e)]

@@ -1,13 +1,14 @@
 /// Warewulf's pure template helpers: `basename`, `inc`, `dec`,
-/// `SystemdEscape` and `SystemdEscapePath` (matching `systemd-escape`).
+/// `SystemdEscape` and `SystemdEscapePath` (as Warewulf renders them).
 enum WarewulfFunctions {
   static let registry: TemplateFunctionRegistry = {
     var r = TemplateFunctionRegistry()
-    r.register("basename", .fixed(1) { .string(basename(SprigConvert.string($0[0]))) })
-    r.register("inc", .fixed(1) { .int(SprigConvert.int($0[0]) &+ 1) })
-    r.register("dec", .fixed(1) { .int(SprigConvert.int($0[0]) &- 1) })
-    r.register("SystemdEscape", .fixed(1) { .string(systemdEscape(SprigConvert.string($0[0]), isPath: false)) })
-    r.register("SystemdEscapePath", .fixed(1) { .string(systemdEscape(SprigConvert.string($0[0]), isPath: true)) })
+    typealias C = SprigConvert
+    r.register("basename", .fixed(1) { .string(basename(try C.requireString($0, 0))) })
+    r.register("inc", .fixed(1) { .int(try C.requireInt($0, 0) &+ 1) })
+    r.register("dec", .fixed(1) { .int(try C.requireInt($0, 0) &- 1) })
+    r.register("SystemdEscape", .fixed(1) { .string(systemdEscape(try C.requireString($0, 0), isPath: false)) })
+    r.register("SystemdEscapePath", .fixed(1) { .string(systemdEscape(try C.requireString($0, 0), isPath: true)) })
     return r
   }()
 
@@ -21,30 +22,40 @@ enum WarewulfFunctions {
     return String(p)
   }
 
-  /// `systemd-escape [--path]`: `/` becomes `-`, bytes outside `[A-Za-z0-9:_.]`
-  /// (and a leading `.`) become `\xNN`; `--path` first normalises the path.
+  /// Warewulf's `SystemdEscape`/`SystemdEscapePath` (go-systemd's `UnitNameEscape` and
+  /// `UnitNamePathEscape`, i.e. `systemd-escape [--path]`): `/` becomes `-`, a leading `.`
+  /// and bytes outside `[A-Za-z0-9:_.]` become `\x` and their hex digits (unpadded, as
+  /// go-systemd writes them); path mode drops leading, trailing and repeated slashes.
   static func systemdEscape(_ input: String, isPath: Bool) -> String {
-    var text = input
-    if isPath {
-      let parts = input.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
-      if parts.isEmpty { return "-" }
-      text = parts.joined(separator: "/")
-    }
     var out = ""
-    for (i, b) in text.utf8.enumerated() {
+    var inSlashes = false
+    var start = true
+    for b in input.utf8 {
+      if isPath {
+        if b == UInt8(ascii: "/") {
+          inSlashes = true
+          continue
+        } else if inSlashes {
+          inSlashes = false
+          if !start { out += "-" }
+        }
+      }
       switch b {
       case UInt8(ascii: "/"):
         out += "-"
-      case UInt8(ascii: "."):
-        if i == 0 { out += "\\x2e" } else { out += "." }
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "_"):
-        out.unicodeScalars.append(Unicode.Scalar(b))
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "_"), UInt8(ascii: "."):
+        if start && b == UInt8(ascii: ".") {
+          out += "\\x2e"
+        } else {
+          out.unicodeScalars.append(Unicode.Scalar(b))
+        }
       default:
-        let h = String(b, radix: 16)
-        out += "\\x" + (h.count == 1 ? "0" + h : h)
+        out += "\\x" + String(b, radix: 16)
       }
+      start = false
     }
+    if isPath && out.isEmpty { out = "-" }
     return out
   }
 }

@@ -36,9 +36,46 @@ struct TemplateBenchmarkTests {
     return .map(TemplateMap(["ClusterName": "bench", "AllNodes": .list(nodes)]))
   }
 
-  @Test func hostsTemplateTiming() throws {
+  /// A node as a host object, the way Howl's binding exposes merged nodes (fields looked up on demand).
+  final class Node: TemplateObject {
+    let id: String, ipaddr: String, domain: String
+    let netDevs: TemplateValue
+    init(id: String, ipaddr: String, domain: String, netDevs: TemplateValue) {
+      self.id = id
+      self.ipaddr = ipaddr
+      self.domain = domain
+      self.netDevs = netDevs
+    }
+    var templateTypeName: String { "node.Node" }
+    func templateField(_ name: String) -> TemplateValue? {
+      switch name {
+      case "Id": return .string(id)
+      case "Ipaddr": return .string(ipaddr)
+      case "Domain": return .string(domain)
+      case "NetDevs": return netDevs
+      default: return nil
+      }
+    }
+  }
+
+  /// The same nodes as host objects.
+  static func objectNodes(_ count: Int) -> TemplateValue {
+    guard case .map(let root) = nodes(count), case .list(let maps)? = root["AllNodes"] else { return .null }
+    let objects: [TemplateValue] = maps.map { value in
+      guard case .map(let m) = value else { return .null }
+      func text(_ key: String) -> String {
+        if case .string(let s)? = m[key] { return s }
+        return ""
+      }
+      return .object(Node(id: text("Id"), ipaddr: text("Ipaddr"), domain: text("Domain"), netDevs: m["NetDevs"] ?? .null))
+    }
+    return .map(TemplateMap(["ClusterName": "bench", "AllNodes": .list(objects)]))
+  }
+
+  @Test(arguments: ["maps", "objects"])
+  func hostsTemplateTiming(shape: String) throws {
     let count = Int(ProcessInfo.processInfo.environment["HOWL_TEMPLATE_BENCH_NODES"] ?? "") ?? 2_000
-    let data = Self.nodes(count)
+    let data = shape == "maps" ? Self.nodes(count) : Self.objectNodes(count)
     let template = try Template(name: "hosts").parse(Self.hostsTemplate)
     var output: [UInt8] = []
     try template.execute(data: data, into: &output)
@@ -50,8 +87,8 @@ struct TemplateBenchmarkTests {
       best = min(best, elapsed)
     }
     let ms = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
-    print("howl template: \(count) nodes, \(output.count) bytes, best of 5: \(String(format: "%.2f", ms)) ms")
-    if let path = ProcessInfo.processInfo.environment["HOWL_TEMPLATE_BENCH_OUT"] {
+    print("howl template (\(shape)): \(count) nodes, \(output.count) bytes, best of 5: \(String(format: "%.2f", ms)) ms")
+    if shape == "maps", let path = ProcessInfo.processInfo.environment["HOWL_TEMPLATE_BENCH_OUT"] {
       FileManager.default.createFile(atPath: path, contents: Data(output))
     }
     let text = String(decoding: output, as: UTF8.self)

@@ -161,7 +161,7 @@ struct Executor {
           return
         }
       } else {
-        throw fail("range can't iterate over \(GoFormatter.string(value ?? .null))")
+        throw fail("range can't iterate over \(object.templateDescription)")
       }
     case let other?:
       throw fail("range can't iterate over \(GoFormatter.string(other))")

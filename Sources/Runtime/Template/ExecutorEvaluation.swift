@@ -105,7 +105,7 @@ extension Executor {
   }
 
   mutating func evalFieldChain(dot: Dot, receiver: TemplateValue?, boxed: Bool, names: [String], nodeId: Int,
-                                       operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
+                               operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
     var receiver = receiver
     var boxed = boxed
     for name in names.dropLast() {
@@ -118,7 +118,7 @@ extension Executor {
 
   /// One `.name` step; returns the value and whether Go would hold it in an `interface{}`.
   mutating func evalField(_ name: String, receiver: TemplateValue?, boxed: Bool, nodeId: Int, dot: Dot,
-                                  operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> (TemplateValue?, Bool) {
+                          operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> (TemplateValue?, Bool) {
     guard let receiver else {
       if missingKeyIsError { throw fail("nil data; no entry for key \(goQuote(name))") }
       return (nil, false)
@@ -148,7 +148,7 @@ extension Executor {
   }
 
   mutating func evalCall(_ function: TemplateFunction, name: String, nodeId: Int, arguments: ArraySlice<Operand>,
-                                 dot: Dot, hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
+                         dot: Dot, hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
     let count = arguments.count + (hasFinal ? 1 : 0)
     switch function.arity {
     case .exactly(let n) where count != n:
@@ -191,7 +191,7 @@ extension Executor {
 extension Executor {
   /// Go's wording for an argument that does not fit a typed parameter, reported at the operand.
   mutating func argumentTypeFailure(_ error: TemplateArgumentError, arguments: ArraySlice<Operand>,
-                                                values: [TemplateValue], nodeId: Int) -> TemplateError {
+                                    values: [TemplateValue], nodeId: Int) -> TemplateError {
     let expected = error.expected.rawValue
     guard error.index >= 0, error.index < values.count else { return fail("invalid argument") }
     let value = values[error.index]

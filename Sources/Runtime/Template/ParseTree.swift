@@ -119,8 +119,15 @@ struct NumberConstant {
   var isUnsignedOnly = false
   var isChar = false
 
-  /// The value a constant takes where no type is expected (Go's `idealConstant`).
-  var idealValue: TemplateValue? {
+  /// The value a constant takes where no type is expected (Go's `idealConstant`);
+  /// nil when it does not fit an int. Computed once by the parser.
+  var idealValue: TemplateValue?
+
+  mutating func resolveIdealValue() {
+    idealValue = computeIdealValue()
+  }
+
+  private func computeIdealValue() -> TemplateValue? {
     let hexInt = text.count > 2 && text.hasPrefix("0") && (text.dropFirst().first == "x" || text.dropFirst().first == "X")
       && !text.contains(where: { $0 == "p" || $0 == "P" })
     if let f = floatValue, !isChar, !hexInt, text.contains(where: { ".eEpP".contains($0) }) {

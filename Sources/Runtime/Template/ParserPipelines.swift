@@ -144,7 +144,9 @@ extension Parser {
     case .bool:
       return .bool(id: node(p, token.text), token.text == "true")
     case .charConstant, .number:
-      return .number(id: node(p, token.text), try number(token))
+      var constant = try number(token)
+      constant.resolveIdealValue()
+      return .number(id: node(p, token.text), constant)
     case .leftParen:
       try enterNesting()
       defer { nesting -= 1 }

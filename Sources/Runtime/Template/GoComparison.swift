@@ -31,6 +31,7 @@ enum GoComparison {
         case (.int(let a), .int(let b)): truth = a == b
         case (.float(let a), .float(let b)): truth = a == b
         case (.string(let a), .string(let b)): truth = a == b
+        case (.object(let a), .object(let b)): truth = a === b
         default:
           if first.isNull || other.isNull {
             truth = first.isNull && other.isNull

@@ -3,6 +3,19 @@
 ///
 ///     let t = try Template(name: "hosts").parse("{{range .AllNodes}}{{.Id}}\n{{end}}")
 ///     let text = try t.render(data)
+///
+/// Functions are resolved when text is parsed, so register them first. A function
+/// that needs the render's state reaches it through the execution context:
+///
+///     t.addFunction("file", TemplateFunction(arity: .exactly(1)) { args, context in
+///       guard case .string(let path) = args[0] else { throw TemplateArgumentError(index: 0, expected: .string) }
+///       context.record(.beginFile(path: path, outputOffset: context.outputOffset))
+///       return .string("")
+///     })
+///     let context = TemplateExecutionContext(host: renderState, errorPrefix: "node n1: ")
+///     try t.execute(data: data, context: context, into: &bytes)   // then read context.sideEffects
+///
+/// Executing is read-only on the template: one parsed template can serve many renders.
 public final class Template {
   /// What a field lookup does when a map has no such key (Go's `missingkey` option).
   public enum MissingKey {

@@ -126,3 +126,8 @@ public final class TemplateMap {
   /// Keys in Go's order for ranging and printing (byte-wise ascending).
   public var sortedKeys: [String] { entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
 }
+
+extension TemplateValue: CustomStringConvertible {
+  /// The value as `{{.}}` prints it (Go's `%v`).
+  public var description: String { GoFormatter.string(self) }
+}

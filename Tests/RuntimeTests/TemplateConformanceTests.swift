@@ -17,10 +17,12 @@ struct TemplateConformanceTests {
     let option: String?
   }
 
+  /// The fixture, or the file named by `HOWL_TEMPLATE_CASES` (e.g. generated cases for differential fuzzing).
   static func loadCases() throws -> [Case] {
-    let url = URL(fileURLWithPath: #filePath)
+    let fixture = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("Fixtures/templates/cases.json")
+    let url = ProcessInfo.processInfo.environment["HOWL_TEMPLATE_CASES"].map(URL.init(fileURLWithPath:)) ?? fixture
     let text = try String(contentsOf: url, encoding: .utf8)
     guard case .list(let entries) = try TemplateJSON.parse(text) else { return [] }
     return entries.compactMap { entry in
@@ -50,7 +52,7 @@ struct TemplateConformanceTests {
 
   @Test func everyCaseMatchesGo() throws {
     let cases = try Self.loadCases()
-    #expect(cases.count >= 200)
+    #expect(!cases.isEmpty)
     var failures: [String] = []
     for c in cases {
       let (output, error) = Self.run(c)

@@ -13,6 +13,7 @@ extension Executor {
       hasFinal = true
       if case .null? = value { value = nil }
     }
+    if let name = pipe.undefinedAssignment { throw fail("undefined variable: \(name)") }
     for slot in pipe.declarations {
       variables[slot] = value
       boxedVariables[slot] = false

@@ -88,10 +88,27 @@ struct Lexer {
     b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A
   }
 
-  static func isAlphaNumeric(_ b: UInt8?) -> Bool {
-    guard let b else { return false }
-    return b == 0x5F || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+  /// The byte length of the letter, digit or `_` at `index` (Go's `isAlphaNumeric`), or 0.
+  private func alphaNumericLength(at index: Int) -> Int {
+    guard index < input.count else { return 0 }
+    let b = input[index]
+    if b < 0x80 {
+      let isWordByte = b == 0x5F || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+      return isWordByte ? 1 : 0
+    }
+    let scalar = scalarAt(index)
+    switch scalar.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber:
+      return String(scalar).utf8.count
+    default:
+      return 0
+    }
   }
+
+  private mutating func skipAlphaNumerics() {
+    while case let n = alphaNumericLength(at: pos), n > 0 { pos += n }
+  }
+
 
   private mutating func emit(_ kind: Token.Kind) {
     tokens.append(Token(kind: kind, position: start, line: startLine, bytes: input[start..<pos]))
@@ -230,12 +247,12 @@ struct Lexer {
       case UInt8(ascii: ")"):
         pos += 1; emit(.rightParen); parenDepth -= 1
         if parenDepth < 0 { throw fail("unexpected right paren U+0029 ')'") }
-      case _ where Self.isAlphaNumeric(c):
+      case _ where alphaNumericLength(at: pos) > 0:
         try lexIdentifier()
       case 0x21...0x7E:
         pos += 1; emit(.char)
       default:
-        throw fail("unrecognized character in action: \(goUnicodeDescription(c))")
+        throw fail("unrecognized character in action: \(goUnicodeDescription(scalarAt(pos)))")
       }
     }
   }
@@ -270,8 +287,13 @@ struct Lexer {
   }
 
   private mutating func badCharacter() -> LexError {
-    let c = peek() ?? 0
-    return fail("bad character \(goUnicodeDescription(c))")
+    fail("bad character \(goUnicodeDescription(scalarAt(pos)))")
+  }
+
+  /// The character starting at byte `index` (U+FFFD when the bytes are not UTF-8).
+  private func scalarAt(_ index: Int) -> Unicode.Scalar {
+    guard index < input.count else { return "\u{FFFD}" }
+    return String(decoding: input[index..<min(index + 4, input.count)], as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
   }
 
   private mutating func lexFieldOrVariable(_ kind: Token.Kind) throws {
@@ -279,13 +301,13 @@ struct Lexer {
       emit(kind == .variable ? .variable : .dot)
       return
     }
-    while Self.isAlphaNumeric(peek()) { pos += 1 }
+    skipAlphaNumerics()
     guard atTerminator() else { throw badCharacter() }
     emit(kind)
   }
 
   private mutating func lexIdentifier() throws {
-    while Self.isAlphaNumeric(peek()) { pos += 1 }
+    skipAlphaNumerics()
     guard atTerminator() else { throw badCharacter() }
     let word = String(decoding: input[start..<pos], as: UTF8.self)
     if let keyword = Token.Keyword(rawValue: word) {
@@ -336,7 +358,8 @@ struct Lexer {
     while let c = peek(), set.utf8.contains(c) { pos += 1 }
   }
 
-  private mutating func lexNumber() throws {
+  /// Scans one number literal; false when an alphanumeric character follows it (consumed, as Go does).
+  private mutating func scanNumber() -> Bool {
     _ = accept("+-")
     var digits = "0123456789_"
     if accept("0") {
@@ -348,25 +371,30 @@ struct Lexer {
     if accept(".") { acceptRun(digits) }
     if digits.count == 11 && accept("eE") { _ = accept("+-"); acceptRun("0123456789_") }
     if digits.count == 23 && accept("pP") { _ = accept("+-"); acceptRun("0123456789_") }
-    let imaginary = accept("i")
-    if Self.isAlphaNumeric(peek()) || imaginary {
-      if !imaginary { pos += 1 }
-      throw fail("bad number syntax: \(goQuote(String(decoding: input[start..<pos], as: UTF8.self)))")
+    _ = accept("i")
+    if case let n = alphaNumericLength(at: pos), n > 0 {
+      pos += n
+      return false
     }
+    return true
+  }
+
+  /// A number literal. Go's complex constants (`2i`, `1+2i`) are recognised but refused.
+  private mutating func lexNumber() throws {
+    let literal = { (lexer: Lexer) in goQuote(String(decoding: lexer.input[lexer.start..<lexer.pos], as: UTF8.self)) }
+    guard scanNumber() else { throw fail("bad number syntax: \(literal(self))") }
     if let c = peek(), c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
-      pos += 1
-      throw fail("bad number syntax: \(goQuote(String(decoding: input[start..<pos], as: UTF8.self)))")
+      guard scanNumber(), input[pos - 1] == UInt8(ascii: "i") else { throw fail("bad number syntax: \(literal(self))") }
+      throw fail("complex constants are not supported: \(literal(self))")
     }
+    if input[pos - 1] == UInt8(ascii: "i") { throw fail("complex constants are not supported: \(literal(self))") }
     emit(.number)
   }
 }
 
-/// Go's `%#U` of a byte: `U+0023 '#'`.
-func goUnicodeDescription(_ byte: UInt8) -> String {
-  let hex = String(byte, radix: 16, uppercase: true)
+/// Go's `%#U` of a character: `U+0023 '#'`.
+func goUnicodeDescription(_ scalar: Unicode.Scalar) -> String {
+  let hex = String(scalar.value, radix: 16, uppercase: true)
   let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-  if byte >= 0x20 && byte < 0x7F {
-    return "U+\(padded) '\(Character(Unicode.Scalar(byte)))'"
-  }
-  return "U+\(padded)"
+  return goIsPrint(scalar) ? "U+\(padded) '\(Character(scalar))'" : "U+\(padded)"
 }

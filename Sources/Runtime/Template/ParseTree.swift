@@ -95,12 +95,15 @@ final class Pipeline {
   /// Variable slots declared (`$x :=`) or assigned (`$x =`).
   let declarations: [Int]
   let isAssignment: Bool
+  /// A variable assigned (`$x = …`) without being declared: an execution error, as in Go.
+  let undefinedAssignment: String?
   let commands: [Command]
 
-  init(id: Int, declarations: [Int], isAssignment: Bool, commands: [Command]) {
+  init(id: Int, declarations: [Int], isAssignment: Bool, undefinedAssignment: String?, commands: [Command]) {
     self.id = id
     self.declarations = declarations
     self.isAssignment = isAssignment
+    self.undefinedAssignment = undefinedAssignment
     self.commands = commands
   }
 }

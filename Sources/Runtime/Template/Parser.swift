@@ -316,7 +316,7 @@ func hasValidUnderscores(_ text: String) -> Bool {
   for (i, c) in chars.enumerated() where c == UInt8(ascii: "_") {
     guard i > 0, i + 1 < chars.count else { return false }
     let before = chars[i - 1], after = chars[i + 1]
-    let isDigit = { (b: UInt8) in Lexer.isAlphaNumeric(b) && b != UInt8(ascii: "_") }
+    let isDigit = { (b: UInt8) in (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
     guard isDigit(before), isDigit(after) else { return false }
   }
   return true

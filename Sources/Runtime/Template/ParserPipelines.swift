@@ -12,6 +12,8 @@ extension Parser {
     var declarations: [Int] = []
     var declNames: [String] = []
     var isAssignment = false
+    /// Go accepts `$x = …` for an undeclared `$x` when parsing and fails when executing.
+    var undefinedAssignment: String?
     declLoop: while try peekNonSpace().kind == .variable {
       let variable = try nextNonSpace()
       let afterVariable = try peek()
@@ -21,7 +23,12 @@ extension Parser {
         isAssignment = following.kind == .assign
         _ = try nextNonSpace()
         if isAssignment {
-          declarations.append(try slot(of: variable))
+          if let existing = variables.lastIndex(of: variable.text) {
+            declarations.append(existing)
+          } else {
+            undefinedAssignment = variable.text
+            declarations.append(declare(variable))
+          }
         } else {
           declarations.append(declare(variable))
         }
@@ -62,7 +69,8 @@ extension Parser {
         var text = declNames.isEmpty ? "" : declNames.joined(separator: ", ") + " := "
         text += commands.map { tree.nodeDescriptions[$0.id] }.joined(separator: " | ")
         let id = node(start.position, text)
-        return Pipeline(id: id, declarations: declarations, isAssignment: isAssignment, commands: commands)
+        return Pipeline(id: id, declarations: declarations, isAssignment: isAssignment,
+                        undefinedAssignment: undefinedAssignment, commands: commands)
       case .bool, .charConstant, .dot, .field, .identifier, .number, .keyword(.nil), .rawString, .string,
         .variable, .leftParen:
         backup()
@@ -192,7 +200,9 @@ extension Parser {
       return constant
     }
     let cleaned = text.replacingAll("_", with: "")
-    if hasValidUnderscores(text), let f = Double(cleaned), f.isFinite {
+    let unsigned = cleaned.drop { $0 == "+" || $0 == "-" }.lowercased()
+    let hexWithoutExponent = unsigned.hasPrefix("0x") && !unsigned.contains("p")
+    if hasValidUnderscores(text), !hexWithoutExponent, let f = Double(cleaned), f.isFinite {
       if !text.contains(where: { ".eEpP".contains($0) }) { throw error("integer overflow: \(goQuote(text))") }
       constant.floatValue = f
       if f == f.rounded(), abs(f) < 9.2e18 { constant.intValue = Int(f) }

@@ -50,8 +50,7 @@ struct Executor {
                            goMessage: "template: \(name): \(message)")
     }
     let (line, column) = tree.location(ofNode: at)
-    var context = tree.nodeDescriptions[at]
-    if context.count > 20 { context = String(context.prefix(20)) + "..." }
+    let context = tree.nodeDescriptions[at]
     return TemplateError(
       phase: .execute, templateName: name, line: line, column: column,
       goMessage: "template: \(tree.parseName):\(line):\(column): executing \(goQuote(name)) at <\(context)>: \(message)")

@@ -65,6 +65,7 @@ enum GoBuiltins {
   }
 
   static func index(_ item: TemplateValue, _ indexes: ArraySlice<TemplateValue>) throws -> TemplateValue {
+    if case .null = item { throw TemplateFunctionError("index of untyped nil") }
     var item = item
     for key in indexes {
       switch item {

@@ -33,14 +33,16 @@ enum GoComparison {
         case (.string(let a), .string(let b)): truth = a == b
         case (.object(let a), .object(let b)): truth = a === b
         default:
+          if !first.isNull && !other.isNull && !sameShape(first, other) {
+            throw TemplateFunctionError(
+              "non-comparable types \(asString(first)): \(first.goTypeName), \(other.goTypeName): \(GoFormatter.string(other))")
+          }
           if first.isNull || other.isNull {
             truth = first.isNull && other.isNull
           } else if case .list = other {
             throw TemplateFunctionError("non-comparable type \(asString(other)): []interface {}")
           } else if case .map = other {
             throw TemplateFunctionError("non-comparable type \(asString(other)): map[string]interface {}")
-          } else if !sameShape(first, other) {
-            throw TemplateFunctionError("non-comparable types \(GoFormatter.string(first)): \(first.goTypeName), \(other.goTypeName): \(GoFormatter.string(other))")
           }
         }
       }

@@ -69,28 +69,78 @@ enum GoFloat {
     return String(d[..<i]) + "." + String(d[i...])
   }
 
-  /// `%e`, `%f`, `%g` with an explicit precision, and `%x` (hex float), via C's printf
-  /// (same rounding as Go), adjusted to Go's spelling.
+  /// `%e`, `%f`, `%g` with an explicit precision and `%x` (hex float), via C's printf
+  /// (same rounding as Go) adjusted to Go's spelling; `%b` and the `#` flag in Go's own way.
   static func format(_ value: Double, verb: Character, precision: Int?, sharp: Bool) -> String {
     if let special = specialValue(value) { return special }
+    var s: String
     switch verb {
+    case "b":
+      return binaryExponentForm(value)
     case "g", "G":
-      guard let precision else {
-        var s = formatShortest(value, upper: verb == "G")
-        if sharp && !s.contains(".") { s += "." }
-        return s
+      if let precision {
+        s = String(format: "%.\(max(precision, 1))\(verb)", value)
+      } else {
+        s = formatShortest(value, upper: verb == "G")
       }
-      return String(format: "%\(sharp ? "#" : "").\(max(precision, 1))\(verb)", value)
     case "x", "X":
-      var s = String(format: precision.map { "%.\($0)\(verb == "x" ? "a" : "A")" } ?? (verb == "x" ? "%a" : "%A"), value)
+      s = String(format: precision.map { "%.\($0)\(verb == "x" ? "a" : "A")" } ?? (verb == "x" ? "%a" : "%A"), value)
       if let p = s.lastIndex(where: { $0 == "p" || $0 == "P" }) {
         let sign = s[s.index(after: p)]
         let digits = s[s.index(p, offsetBy: 2)...]
         if digits.count < 2 { s = String(s[...p]) + String(sign) + "0" + digits }
       }
-      return s
     default:
-      return String(format: "%\(sharp ? "#" : "").\(precision ?? 6)\(verb)", value)
+      s = String(format: "%.\(precision ?? 6)\(verb)", value)
     }
+    return sharp ? applySharp(s, verb: verb, precision: precision) : s
+  }
+
+  /// Go's `%b` of a float: `MANTISSAp±EXP` with an integer mantissa.
+  static func binaryExponentForm(_ value: Double) -> String {
+    let sign = value.sign == .minus ? "-" : ""
+    var mantissa = value.significandBitPattern
+    var exponent = Int(value.exponentBitPattern)
+    if exponent == 0 {
+      exponent = 1
+    } else {
+      mantissa |= 1 << 52
+    }
+    exponent -= 1075
+    return sign + String(mantissa) + "p" + (exponent >= 0 ? "+" : "-") + String(abs(exponent))
+  }
+
+  /// Go's `#` flag for floats: always a decimal point and, for `%g`/`%v`/`%x`, trailing
+  /// zeros up to the precision (6 when none was given) counted in significant digits.
+  static func applySharp(_ formatted: String, verb: Character, precision: Int?) -> String {
+    var digits = 0
+    if "vgGxX".contains(verb) { digits = precision ?? 6 }
+    var body = Array(formatted.unicodeScalars)
+    var sign: [Unicode.Scalar] = []
+    if let first = body.first, first == "-" || first == "+" { sign = [first]; body.removeFirst() }
+    var tail: [Unicode.Scalar] = []
+    var hasPoint = false
+    var sawNonzero = false
+    var i = 0
+    while i < body.count {
+      let c = body[i]
+      if c == "." {
+        hasPoint = true
+      } else if c == "p" || c == "P" || ((c == "e" || c == "E") && verb != "x" && verb != "X") {
+        tail = Array(body[i...])
+        body = Array(body[..<i])
+        break
+      } else {
+        if c != "0" { sawNonzero = true }
+        if sawNonzero { digits -= 1 }
+      }
+      i += 1
+    }
+    if !hasPoint {
+      if body.count == 1 && body[0] == "0" { digits -= 1 }
+      body.append(".")
+    }
+    if digits > 0 { body += Array(repeating: "0", count: digits) }
+    return String(String.UnicodeScalarView(sign + body + tail))
   }
 }

@@ -186,9 +186,10 @@ enum GoFormatter {
     }
   }
 
-  static func badVerb(_ verb: Character, _ value: TemplateValue) -> String {
+  /// Go's `%!verb(type=value)`; the value is printed with `%v` under the same flags, width and precision.
+  static func badVerb(_ verb: Character, _ value: TemplateValue, _ spec: Spec) -> String {
     if case .null = value { return "%!\(verb)(<nil>)" }
-    return "%!\(verb)(\(value.goTypeName)=\(string(value)))"
+    return "%!\(verb)(\(value.goTypeName)=\(formatArgument(value, verb: "v", spec: spec, topLevel: true)))"
   }
 
   /// Pads to the width with spaces (or zeros when asked and allowed).
@@ -211,17 +212,18 @@ enum GoFormatter {
     if verb == "T" { return pad(value.goTypeName, spec) }
     switch value {
     case .null:
-      if verb == "v" || !topLevel { return pad("<nil>", spec, zeroAllowed: false) }
-      return badVerb(verb, value)
+      if !topLevel { return "<nil>" }
+      if verb == "v" { return pad("<nil>", spec, zeroAllowed: false) }
+      return badVerb(verb, value, spec)
     case .bool(let b):
-      guard verb == "t" || verb == "v" else { return badVerb(verb, value) }
+      guard verb == "t" || verb == "v" else { return badVerb(verb, value, spec) }
       return pad(b ? "true" : "false", spec)
     case .int(let n):
-      return formatInteger(n, verb: verb, spec: spec) ?? badVerb(verb, value)
+      return formatInteger(n, verb: verb, spec: spec) ?? badVerb(verb, value, spec)
     case .float(let f):
-      return formatFloat(f, verb: verb, spec: spec) ?? badVerb(verb, value)
+      return formatFloat(f, verb: verb, spec: spec) ?? badVerb(verb, value, spec)
     case .string(let s):
-      return formatString(s, verb: verb, spec: spec) ?? badVerb(verb, value)
+      return formatString(s, verb: verb, spec: spec) ?? badVerb(verb, value, spec)
     case .list(let list):
       return "[" + list.map { formatArgument($0, verb: verb, spec: spec, topLevel: false) }.joined(separator: " ") + "]"
     case .map(let map):
@@ -230,7 +232,7 @@ enum GoFormatter {
           + formatArgument(map[key] ?? .null, verb: verb, spec: spec, topLevel: false)
       }.joined(separator: " ") + "]"
     case .object(let object):
-      guard verb == "v" || verb == "s" else { return badVerb(verb, value) }
+      guard verb == "v" || verb == "s" else { return badVerb(verb, value, spec) }
       return pad(object.templateDescription, spec)
     case .function:
       return pad("0x0", spec)
@@ -245,7 +247,7 @@ enum GoFormatter {
     switch verb {
     case "d", "v": digits = String(magnitude)
     case "b": digits = String(magnitude, radix: 2); if spec.sharp { prefix = "0b" }
-    case "o": digits = String(magnitude, radix: 8); if spec.sharp { prefix = "0" }
+    case "o": digits = String(magnitude, radix: 8); if spec.sharp && magnitude != 0 { prefix = "0" }
     case "O": digits = String(magnitude, radix: 8); prefix = "0o"
     case "x": digits = String(magnitude, radix: 16); if spec.sharp { prefix = "0x" }
     case "X": digits = String(magnitude, radix: 16, uppercase: true); if spec.sharp { prefix = "0X" }
@@ -255,9 +257,9 @@ enum GoFormatter {
     case "q":
       return pad(goQuoteRune(n, asciiOnly: spec.plus), spec)
     case "U":
-      var hex = String(magnitude, radix: 16, uppercase: true)
+      var hex = String(UInt64(bitPattern: Int64(n)), radix: 16, uppercase: true)
       hex = String(repeating: "0", count: max(0, max(4, spec.precision ?? 0) - hex.count)) + hex
-      var s = (negative ? "-" : "") + "U+" + hex
+      var s = "U+" + hex
       if spec.sharp, n >= 0, n <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(n)), goIsPrint(scalar) {
         s += " '" + String(Character(scalar)) + "'"
       }
@@ -280,9 +282,10 @@ enum GoFormatter {
   static func formatFloat(_ f: Double, verb: Character, spec: Spec) -> String? {
     var s: String
     switch verb {
-    case "v", "g", "G":
-      s = GoFloat.format(f, verb: verb == "v" ? "g" : verb, precision: spec.precision, sharp: spec.sharp)
-    case "e", "E", "f", "F", "x", "X":
+    case "v":
+      s = GoFloat.format(f, verb: "g", precision: spec.precision, sharp: false)
+      if spec.sharp { s = GoFloat.applySharp(s, verb: "v", precision: spec.precision) }
+    case "g", "G", "e", "E", "f", "F", "x", "X", "b":
       s = GoFloat.format(f, verb: verb == "F" ? "f" : verb, precision: spec.precision, sharp: spec.sharp)
     default:
       return nil

@@ -234,7 +234,7 @@ struct Lexer {
       case UInt8(ascii: "'"):
         try lexChar()
       case UInt8(ascii: "."):
-        if let n = peek(1), n >= 0x30, n <= 0x39 {
+        if pos + 1 >= input.count || (input[pos + 1] >= 0x30 && input[pos + 1] <= 0x39) {
           try lexNumber()
         } else {
           pos += 1

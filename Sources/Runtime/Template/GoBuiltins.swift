@@ -69,7 +69,7 @@ enum GoBuiltins {
     var item = item
     for key in indexes {
       switch item {
-      case .null: throw TemplateFunctionError("index of untyped nil")
+      case .null: throw TemplateFunctionError("index of nil pointer")
       case .list(let l):
         let i = try indexArgument(key, bound: l.count)
         if i == l.count { throw TemplateFunctionError("reflect: slice index out of range") }

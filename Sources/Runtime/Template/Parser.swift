@@ -279,9 +279,10 @@ struct Parser {
     let token = try nextNonSpace()
     let name = try templateName(token, context)
     let pipe = try pipeline(context: context, end: .rightDelim)
+    let blockLine = lastLine
     try withNestedTree(named: name) { parser in
       let (list, end) = try parser.itemList()
-      if end != "{{end}}" { throw parser.error("unexpected \(end) in \(context)") }
+      if end != "{{end}}" { throw parser.error("unexpected \(end) in \(context)", line: blockLine) }
       parser.tree.root = list
     }
     let id = node(token.position, "{{template \(goQuote(name)) \(tree.nodeDescriptions[pipe.id])}}")

@@ -21,6 +21,15 @@ extension Executor {
     return value
   }
 
+  /// A variable's value; reading one that is declared but not yet defined fails as in Go.
+  func variable(_ slot: Int, nodeId: Int) throws -> TemplateValue? {
+    guard slot >= 0 else {
+      let name = tree.nodeDescriptions[nodeId].split(separator: ".", maxSplits: 1).first.map(String.init) ?? "$"
+      throw fail("undefined variable: \(name)")
+    }
+    return variables[slot]
+  }
+
   mutating func notAFunction(_ operands: [Operand], hasFinal: Bool) throws {
     if operands.count > 1 || hasFinal {
       throw fail("can't give argument to non-function \(tree.nodeDescriptions[operands[0].id])")
@@ -50,7 +59,7 @@ extension Executor {
       return try evalPipeline(pipe, dot: dot)
     case .variable(let id, let slot, let names):
       at = id
-      let value = variables[slot]
+      let value = try variable(slot, nodeId: id)
       if names.isEmpty {
         try notAFunction(operands, hasFinal: hasFinal)
         return value
@@ -87,8 +96,9 @@ extension Executor {
       return try evalFieldChain(dot: dot, receiver: dot.value, boxed: dot.boxed, names: names, nodeId: id,
                                 operands: [operand], hasFinal: false, final: nil)
     case .variable(let id, let slot, let names):
-      if names.isEmpty { return variables[slot] }
-      return try evalFieldChain(dot: dot, receiver: variables[slot], boxed: boxedVariables[slot], names: names,
+      let value = try variable(slot, nodeId: id)
+      if names.isEmpty { return value }
+      return try evalFieldChain(dot: dot, receiver: value, boxed: boxedVariables[slot], names: names,
                                 nodeId: id, operands: [], hasFinal: false, final: nil)
     case .pipeline(let pipe):
       return try evalPipeline(pipe, dot: dot)

@@ -9,6 +9,10 @@ struct Parser {
   let source: [UInt8]
   /// Declared variable names, innermost last; a name's slot is its index.
   var variables: [String] = ["$"]
+  /// Slots declared by pipelines still being parsed.
+  var pendingDeclarations: Set<Int> = []
+  /// The slot of a variable that is declared but not yet defined where it is read.
+  static let undefinedSlot = -1
   var rangeDepth = 0
   /// Current nesting of parentheses and control structures, bounded so hostile input cannot exhaust the stack.
   var nesting = 0
@@ -126,11 +130,12 @@ struct Parser {
 
   /// A nested tree for `define` or `block`, parsed with a fresh variable scope.
   mutating func withNestedTree(named name: String, _ body: (inout Parser) throws -> Void) throws {
-    let saved = (tree, variables, rangeDepth)
+    let saved = (tree, variables, rangeDepth, pendingDeclarations)
     tree = ParseTree(name: name, parseName: parseName, source: source)
     variables = ["$"]
     rangeDepth = 0
-    defer { (tree, variables, rangeDepth) = saved }
+    pendingDeclarations = []
+    defer { (tree, variables, rangeDepth, pendingDeclarations) = saved }
     try body(&self)
     tree.slotCount = max(tree.slotCount, 1)
     try addDefinition(tree)

@@ -1,9 +1,12 @@
 /// Parsing of pipelines, commands, operands and literals (Go's `pipeline`,
 /// `command`, `operand`, `term`), with variables resolved to slots.
 extension Parser {
+  /// Allocates a slot for a declared variable; it stays invisible to its own pipeline
+  /// (`$x := … $x …` reads the outer `$x`, as Go evaluates before pushing).
   mutating func declare(_ token: Token) -> Int {
     variables.append(token.text)
     tree.slotCount = max(tree.slotCount, variables.count)
+    pendingDeclarations.insert(variables.count - 1)
     return variables.count - 1
   }
 
@@ -14,6 +17,7 @@ extension Parser {
     var isAssignment = false
     /// Go accepts `$x = …` for an undeclared `$x` when parsing and fails when executing.
     var undefinedAssignment: String?
+    defer { for slot in declarations { pendingDeclarations.remove(slot) } }
     declLoop: while try peekNonSpace().kind == .variable {
       let variable = try nextNonSpace()
       let afterVariable = try peek()
@@ -81,10 +85,15 @@ extension Parser {
     }
   }
 
+  /// The slot a variable reference reads; `undefinedSlot` when the only declaration is
+  /// the pipeline being parsed (Go accepts that and fails when executing).
   func slot(of variable: Token) throws -> Int {
     let name = variable.text
-    guard let slot = variables.lastIndex(of: name) else { throw error("undefined variable \(goQuote(name))") }
-    return slot
+    guard variables.contains(name) else { throw error("undefined variable \(goQuote(name))") }
+    for slot in variables.indices.reversed() where variables[slot] == name && !pendingDeclarations.contains(slot) {
+      return slot
+    }
+    return Self.undefinedSlot
   }
 
   func describe(_ operand: Operand) -> String {

@@ -11,6 +11,9 @@ struct Parser {
   var variables: [String] = ["$"]
   /// Slots declared by pipelines still being parsed.
   var pendingDeclarations: Set<Int> = []
+  /// Names declared in an `if`/`with`/`range` body, referenced from its else branch:
+  /// Go accepts them when parsing and fails when executing.
+  var branchOnlyNames: [String] = []
   /// The slot of a variable that is declared but not yet defined where it is read.
   static let undefinedSlot = -1
   var rangeDepth = 0
@@ -130,12 +133,13 @@ struct Parser {
 
   /// A nested tree for `define` or `block`, parsed with a fresh variable scope.
   mutating func withNestedTree(named name: String, _ body: (inout Parser) throws -> Void) throws {
-    let saved = (tree, variables, rangeDepth, pendingDeclarations)
+    let saved = (tree, variables, rangeDepth, pendingDeclarations, branchOnlyNames)
     tree = ParseTree(name: name, parseName: parseName, source: source)
     variables = ["$"]
     rangeDepth = 0
     pendingDeclarations = []
-    defer { (tree, variables, rangeDepth, pendingDeclarations) = saved }
+    branchOnlyNames = []
+    defer { (tree, variables, rangeDepth, pendingDeclarations, branchOnlyNames) = saved }
     try body(&self)
     tree.slotCount = max(tree.slotCount, 1)
     try addDefinition(tree)
@@ -237,11 +241,17 @@ struct Parser {
     let branchPosition = try peekNonSpace().position
     let pipe = try pipeline(context: context, end: .rightDelim)
     if keyword == .range { rangeDepth += 1 }
+    let afterPipeline = variables.count
     let (body, firstEnd) = try itemList()
     var end = firstEnd
     if keyword == .range { rangeDepth -= 1 }
     var elseBody: [Node]?
     if end == "{{else}}" {
+      // Only one branch runs: the else branch never sees the body's declarations.
+      let bodyNames = variables[afterPipeline...]
+      variables.removeLast(variables.count - afterPipeline)
+      branchOnlyNames.append(contentsOf: bodyNames)
+      defer { branchOnlyNames.removeLast(bodyNames.count) }
       let peeked = try peekNonSpace()
       if keyword == .if && peeked.kind == .keyword(.if) || keyword == .with && peeked.kind == .keyword(.with) {
         _ = try nextNonSpace()

@@ -89,7 +89,9 @@ extension Parser {
   /// the pipeline being parsed (Go accepts that and fails when executing).
   func slot(of variable: Token) throws -> Int {
     let name = variable.text
-    guard variables.contains(name) else { throw error("undefined variable \(goQuote(name))") }
+    guard variables.contains(name) || branchOnlyNames.contains(name) else {
+      throw error("undefined variable \(goQuote(name))")
+    }
     for slot in variables.indices.reversed() where variables[slot] == name && !pendingDeclarations.contains(slot) {
       return slot
     }

@@ -144,8 +144,8 @@ struct Executor {
       }
     case .map(let map)?:
       if !map.isEmpty {
-        for key in map.sortedKeys {
-          if try !iterate(branch, index: .string(key), element: map[key] ?? .null) { break }
+        for (key, element) in map.sortedEntries {
+          if try !iterate(branch, index: .string(key), element: element) { break }
         }
         return
       }

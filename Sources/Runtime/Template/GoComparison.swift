@@ -71,7 +71,7 @@ enum GoComparison {
     switch (a, b) {
     case (.int(let x), .int(let y)): return x < y
     case (.float(let x), .float(let y)): return x < y
-    case (.string(let x), .string(let y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+    case (.string(let x), .string(let y)): return x.utf8.lexicographicallyPrecedes(y.utf8)
     default: throw badType
     }
   }

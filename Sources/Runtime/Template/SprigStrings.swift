@@ -101,7 +101,7 @@ enum SprigStrings {
       .string(C.strings(args[1]).joined(separator: try C.requireString(args, 0)))
     })
     r.register("sortAlpha", .fixed(1) { args in
-      .list(C.strings(args[0]).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { .string($0) })
+      .list(C.strings(args[0]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) })
     })
     r.register("toString", .fixed(1) { .string(C.string($0[0])) })
   }

@@ -124,7 +124,11 @@ public final class TemplateMap {
   public var count: Int { entries.count }
   public var isEmpty: Bool { entries.isEmpty }
   /// Keys in Go's order for ranging and printing (byte-wise ascending).
-  public var sortedKeys: [String] { entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+  public var sortedKeys: [String] { entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+  /// Entries in the same order.
+  public var sortedEntries: [(key: String, value: TemplateValue)] {
+    entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+  }
 }
 
 extension TemplateValue: CustomStringConvertible {

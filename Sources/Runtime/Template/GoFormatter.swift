@@ -75,12 +75,39 @@ enum GoFormatter {
     var precision: Int?
   }
 
-  /// Go's `fmt.Sprintf`.
+  /// Go's `fmt.Sprintf`, including `*` widths and `[n]` argument indexes.
   static func sprintf(_ format: String, _ arguments: [TemplateValue]) -> String {
     var out = ""
     var argIndex = 0
+    var reordered = false
     let chars = Array(format.unicodeScalars)
     var i = 0
+
+    func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    /// Parses `[n]` at `i` as Go does: the new argument index, whether a well-formed
+    /// index was read, and whether it names an argument.
+    func argumentNumber(_ current: Int) -> (index: Int, present: Bool, good: Bool) {
+      guard i < chars.count, chars[i] == "[" else { return (current, false, true) }
+      reordered = true
+      guard let close = chars[(i + 1)...].firstIndex(of: "]") else {
+        i += 1
+        return (current, false, false)
+      }
+      let digits = chars[(i + 1)..<close]
+      i = close + 1
+      guard !digits.isEmpty, digits.allSatisfy(isDigit) else { return (current, false, false) }
+      let n = digits.reduce(0) { min($0 * 10 + Int($1.value - 0x30), 1_000_000) }
+      guard n >= 1, n <= arguments.count else { return (current, true, false) }
+      return (n - 1, true, true)
+    }
+
+    func intArgument(_ index: inout Int) -> Int? {
+      defer { index += 1 }
+      guard index < arguments.count, case .int(let n) = arguments[index], n > -1_000_000, n < 1_000_000 else { return nil }
+      return n
+    }
+
     while i < chars.count {
       let c = chars[i]
       if c != "%" {
@@ -90,6 +117,7 @@ enum GoFormatter {
       }
       i += 1
       var spec = Spec()
+      var good = true
       flags: while i < chars.count {
         switch chars[i] {
         case "-": spec.minus = true; spec.zero = false
@@ -101,43 +129,58 @@ enum GoFormatter {
         }
         i += 1
       }
+      var (index, afterIndex, ok) = argumentNumber(argIndex)
+      argIndex = index
+      good = good && ok
       if i < chars.count && chars[i] == "*" {
         i += 1
-        if argIndex < arguments.count, case .int(let w) = arguments[argIndex], w > -1_000_000, w < 1_000_000 {
+        if let w = intArgument(&argIndex) {
           spec.width = abs(w)
           if w < 0 { spec.minus = true; spec.zero = false }
         } else {
           out += "%!(BADWIDTH)"
         }
-        argIndex += 1
+        afterIndex = false
       } else {
         var w = 0
         var present = false
-        while i < chars.count, chars[i].isASCII, let d = Int(String(chars[i])) {
-          w = min(w * 10 + d, 1_000_000)
+        while i < chars.count, isDigit(chars[i]) {
+          w = min(w * 10 + Int(chars[i].value - 0x30), 1_000_000)
           present = true
           i += 1
         }
-        if present { spec.width = w }
+        if present {
+          spec.width = w
+          if afterIndex { good = false }
+        }
       }
       if i < chars.count && chars[i] == "." {
         i += 1
+        if afterIndex { good = false }
+        (index, afterIndex, ok) = argumentNumber(argIndex)
+        argIndex = index
+        good = good && ok
         if i < chars.count && chars[i] == "*" {
           i += 1
-          if argIndex < arguments.count, case .int(let p) = arguments[argIndex], p >= 0, p <= 1_000_000 {
+          if let p = intArgument(&argIndex), p >= 0 {
             spec.precision = p
           } else {
             out += "%!(BADPREC)"
           }
-          argIndex += 1
+          afterIndex = false
         } else {
           var p = 0
-          while i < chars.count, chars[i].isASCII, let d = Int(String(chars[i])) {
-            p = min(p * 10 + d, 1_000_000)
+          while i < chars.count, isDigit(chars[i]) {
+            p = min(p * 10 + Int(chars[i].value - 0x30), 1_000_000)
             i += 1
           }
           spec.precision = p
         }
+      }
+      if !afterIndex {
+        (index, afterIndex, ok) = argumentNumber(argIndex)
+        argIndex = index
+        good = good && ok
       }
       guard i < chars.count else {
         out += "%!(NOVERB)"
@@ -147,6 +190,10 @@ enum GoFormatter {
       i += 1
       if verb == "%" {
         out += "%"
+        continue
+      }
+      guard good else {
+        out += "%!\(verb)(BADINDEX)"
         continue
       }
       guard argIndex < arguments.count else {
@@ -162,7 +209,7 @@ enum GoFormatter {
       if verb == "v" { spec.plus = false }
       out += formatArgument(argument, verb: verb, spec: spec, topLevel: true)
     }
-    if argIndex < arguments.count {
+    if !reordered && argIndex < arguments.count {
       out += "%!(EXTRA "
       out += arguments[argIndex...].map { arg -> String in
         if case .null = arg { return "<nil>" }

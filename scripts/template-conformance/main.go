@@ -5,8 +5,12 @@
 //	go run scripts/template-conformance/main.go Tests/Fixtures/templates/cases.json
 //	go run scripts/template-conformance/main.go -bench 50000 [-out FILE] [-dump FILE]
 //
-// Cases marked "sprig": true (or "goVersion" newer than this Go) keep their
-// hand-written expectations: Sprig is not available without modules.
+// Cases marked "sprig": true keep their hand-written expectations (Sprig is
+// not available without modules), and so do cases with a "manual" reason
+// (features newer than this Go, or documented differences).
+//
+// JSON numbers are decoded with UseNumber and integral ones become int (64-bit
+// here), matching the Swift side, so constants and data have the same type names.
 package main
 
 import (

@@ -1,5 +1,17 @@
 /// Sprig's list and dict functions.
 enum SprigCollections {
+  /// mergo's `Merge` as Sprig uses it: keys missing or empty in `dst` are filled from
+  /// `src`, nested maps are merged recursively, nothing non-empty is overwritten.
+  static func merge(_ src: TemplateMap, into dst: TemplateMap) {
+    for (key, value) in src.entries {
+      if case .map(let inner)? = dst[key], case .map(let source) = value {
+        merge(source, into: inner)
+      } else if !(dst[key]?.isTruthy ?? false) {
+        dst[key] = value
+      }
+    }
+  }
+
   static func register(into r: inout TemplateFunctionRegistry) {
     typealias C = SprigConvert
     r.register("list", .variadic { .list($0) })
@@ -89,11 +101,7 @@ enum SprigCollections {
     })
     r.register("merge", .variadic(1) { args in
       let dst = try C.requireMap(args, 0)
-      for i in args.indices.dropFirst() {
-        for (k, v) in try C.requireMap(args, i).entries where !(dst[k]?.isTruthy ?? false) {
-          dst[k] = v
-        }
-      }
+      for i in args.indices.dropFirst() { merge(try C.requireMap(args, i), into: dst) }
       return .map(dst)
     })
   }

@@ -17,6 +17,7 @@ struct TemplateConformanceTests {
     let option: String?
     /// Why a case's expectation is written by hand instead of by Go (a documented difference).
     let manual: String?
+    let delimiters: TemplateDelimiters?
   }
 
   /// The fixture, or the file named by `HOWL_TEMPLATE_CASES` (e.g. generated cases for differential fuzzing).
@@ -37,12 +38,20 @@ struct TemplateConformanceTests {
       var sprig = false
       if case .bool(true)? = m["sprig"] { sprig = true }
       return Case(name: name, template: template, data: m["data"] ?? .null, output: string("output"),
-                  error: string("error"), sprig: sprig, option: string("option"), manual: string("manual"))
+                  error: string("error"), sprig: sprig, option: string("option"), manual: string("manual"),
+                  delimiters: delimiters(m["delims"]))
     }
+  }
+
+  static func delimiters(_ value: TemplateValue?) -> TemplateDelimiters? {
+    guard case .list(let pair)? = value, pair.count == 2, case .string(let left) = pair[0], case .string(let right) = pair[1]
+    else { return nil }
+    return TemplateDelimiters(left: left, right: right)
   }
 
   static func run(_ c: Case) -> (output: String?, error: String?) {
     let template = Template(name: "t", functions: c.sprig ? .standard : .goBuiltins)
+    if let delimiters = c.delimiters { template.delimiters = delimiters }
     if c.option == "missingkey=error" { template.missingKey = .error }
     do {
       try template.parse(c.template)

@@ -33,6 +33,7 @@ type testCase struct {
 	Sprig    bool            `json:"sprig,omitempty"`
 	Manual   string          `json:"manual,omitempty"`
 	Option   string          `json:"option,omitempty"`
+	Delims   []string        `json:"delims,omitempty"`
 }
 
 // decode turns JSON into Go values keeping integers as int (UseNumber, then
@@ -76,6 +77,9 @@ func render(c testCase) (string, error) {
 	t := template.New("t")
 	if c.Option != "" {
 		t = t.Option(c.Option)
+	}
+	if len(c.Delims) == 2 {
+		t = t.Delims(c.Delims[0], c.Delims[1])
 	}
 	t, err := t.Parse(c.Template)
 	if err != nil {

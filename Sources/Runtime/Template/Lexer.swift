@@ -54,15 +54,20 @@ struct Lexer {
   private var parenDepth = 0
   private var tokens: [Token] = []
 
-  static let left: [UInt8] = Array("{{".utf8)
-  static let right: [UInt8] = Array("}}".utf8)
+  /// The action delimiters, `{{` and `}}` unless the template says otherwise.
+  private let left: [UInt8]
+  private let right: [UInt8]
 
-  init(_ input: [UInt8]) { self.input = input }
+  init(_ input: [UInt8], delimiters: TemplateDelimiters) {
+    self.input = input
+    self.left = Array(delimiters.left.utf8)
+    self.right = Array(delimiters.right.utf8)
+  }
 
   /// Lexes the whole input. A failure ends the tokens with an `.error` token
   /// (its bytes are the message), which the parser reports when it reaches it.
-  static func tokenize(_ input: [UInt8]) -> [Token] {
-    var lexer = Lexer(input)
+  static func tokenize(_ input: [UInt8], delimiters: TemplateDelimiters = TemplateDelimiters()) -> [Token] {
+    var lexer = Lexer(input, delimiters: delimiters)
     do {
       try lexer.run()
     } catch {
@@ -136,8 +141,8 @@ struct Lexer {
 
   /// Whether a right delimiter (possibly with trim marker) starts at `pos`.
   private func atRightDelim() -> (found: Bool, trim: Bool) {
-    if hasRightTrimMarker(at: pos) && hasPrefix(Self.right, at: pos + 2) { return (true, true) }
-    if hasPrefix(Self.right, at: pos) { return (true, false) }
+    if hasRightTrimMarker(at: pos) && hasPrefix(right, at: pos + 2) { return (true, true) }
+    if hasPrefix(right, at: pos) { return (true, false) }
     return (false, false)
   }
 
@@ -146,8 +151,8 @@ struct Lexer {
       // Text up to the next left delimiter.
       var x = pos
       var found = false
-      while x + 1 < input.count {
-        if input[x] == 0x7B && input[x + 1] == 0x7B { found = true; break }
+      while x + left.count <= input.count {
+        if input[x] == left[0] && hasPrefix(left, at: x) { found = true; break }
         x += 1
       }
       guard found else {
@@ -158,7 +163,7 @@ struct Lexer {
       }
       pos = x
       var trimmed = pos
-      if hasLeftTrimMarker(at: pos + 2) {
+      if hasLeftTrimMarker(at: pos + left.count) {
         while trimmed > start && Self.isSpace(input[trimmed - 1]) { trimmed -= 1 }
       }
       let delimStart = pos
@@ -177,7 +182,7 @@ struct Lexer {
 
   /// Lexes from a left delimiter through the matching right delimiter.
   private mutating func lexAction() throws {
-    pos += 2
+    pos += left.count
     let trimLeft = hasLeftTrimMarker(at: pos)
     let afterMarker = trimLeft ? 2 : 0
     if hasPrefix(Array("/*".utf8), at: pos + afterMarker) {
@@ -195,7 +200,7 @@ struct Lexer {
       if isDelim {
         if parenDepth != 0 { throw fail("unclosed left paren") }
         if trim { pos += 2; ignore() }
-        pos += 2
+        pos += right.count
         emit(.rightDelim)
         if trim { skipLeadingSpace() }
         return
@@ -205,7 +210,7 @@ struct Lexer {
       case _ where Self.isSpace(c):
         var n = 0
         while Self.isSpace(peek()) { pos += 1; n += 1 }
-        if hasRightTrimMarker(at: pos - 1) && hasPrefix(Self.right, at: pos + 1) {
+        if hasRightTrimMarker(at: pos - 1) && hasPrefix(right, at: pos + 1) {
           pos -= 1
           if n == 1 { continue }
         }
@@ -269,7 +274,7 @@ struct Lexer {
     pos = i + 2
     let (isDelim, trim) = atRightDelim()
     guard isDelim else { throw fail("comment ends before closing delimiter") }
-    pos += trim ? 4 : 2
+    pos += (trim ? 2 : 0) + right.count
     ignore()
     if trim { skipLeadingSpace() }
   }
@@ -282,7 +287,7 @@ struct Lexer {
       UInt8(ascii: ")"), UInt8(ascii: "("):
       return true
     default:
-      return hasPrefix(Self.right, at: pos)
+      return hasPrefix(right, at: pos)
     }
   }
 
@@ -397,4 +402,15 @@ func goUnicodeDescription(_ scalar: Unicode.Scalar) -> String {
   let hex = String(scalar.value, radix: 16, uppercase: true)
   let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
   return goIsPrint(scalar) ? "U+\(padded) '\(Character(scalar))'" : "U+\(padded)"
+}
+
+/// The strings that open and close actions (Go's `Delims`); empty means the default.
+public struct TemplateDelimiters: Equatable {
+  public var left: String
+  public var right: String
+
+  public init(left: String = "{{", right: String = "}}") {
+    self.left = left.isEmpty ? "{{" : left
+    self.right = right.isEmpty ? "}}" : right
+  }
 }

@@ -25,8 +25,8 @@ struct Parser {
   var tree: ParseTree
   var definitions: [ParseTree] = []
 
-  init(name: String, source: [UInt8], functions: TemplateFunctionRegistry) {
-    self.tokens = Lexer.tokenize(source)
+  init(name: String, source: [UInt8], functions: TemplateFunctionRegistry, delimiters: TemplateDelimiters) {
+    self.tokens = Lexer.tokenize(source, delimiters: delimiters)
     self.functions = functions
     self.parseName = name
     self.source = source
@@ -34,8 +34,9 @@ struct Parser {
   }
 
   /// Parses the whole source: the main tree plus every `define`/`block` tree, in source order.
-  static func parse(name: String, source: [UInt8], functions: TemplateFunctionRegistry) throws -> (main: ParseTree, definitions: [ParseTree]) {
-    var parser = Parser(name: name, source: source, functions: functions)
+  static func parse(name: String, source: [UInt8], functions: TemplateFunctionRegistry,
+                    delimiters: TemplateDelimiters = TemplateDelimiters()) throws -> (main: ParseTree, definitions: [ParseTree]) {
+    var parser = Parser(name: name, source: source, functions: functions, delimiters: delimiters)
     try parser.parseMain()
     if let i = parser.definitions.firstIndex(where: { $0.name == name }) {
       if !parser.tree.isEmpty {

@@ -29,6 +29,8 @@ public final class Template {
   /// Functions available to templates parsed from now on.
   public var functions: TemplateFunctionRegistry
   public var missingKey: MissingKey = .default
+  /// Action delimiters for text parsed from now on (Go's `Delims`).
+  public var delimiters = TemplateDelimiters()
   private var trees: [String: ParseTree] = [:]
 
   /// A template with Go's built-ins, the Sprig subset and Warewulf's pure helpers by default.
@@ -53,7 +55,8 @@ public final class Template {
 
   /// Parses `text` as the body of the associated template `templateName`.
   public func parse(_ text: [UInt8], as templateName: String) throws {
-    let (main, definitions) = try Parser.parse(name: templateName, source: text, functions: functions)
+    let (main, definitions) = try Parser.parse(name: templateName, source: text, functions: functions,
+                                               delimiters: delimiters)
     for tree in definitions + [main] {
       if let existing = trees[tree.name], tree.isEmpty, !existing.isEmpty { continue }
       trees[tree.name] = tree

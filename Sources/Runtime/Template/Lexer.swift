@@ -403,14 +403,3 @@ func goUnicodeDescription(_ scalar: Unicode.Scalar) -> String {
   let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
   return goIsPrint(scalar) ? "U+\(padded) '\(Character(scalar))'" : "U+\(padded)"
 }
-
-/// The strings that open and close actions (Go's `Delims`); empty means the default.
-public struct TemplateDelimiters: Equatable {
-  public var left: String
-  public var right: String
-
-  public init(left: String = "{{", right: String = "}}") {
-    self.left = left.isEmpty ? "{{" : left
-    self.right = right.isEmpty ? "}}" : right
-  }
-}

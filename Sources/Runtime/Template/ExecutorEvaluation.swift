@@ -212,6 +212,9 @@ extension Executor {
       switch operand {
       case .null: return fail("cannot assign nil to \(expected)")
       case .number, .string, .bool:
+        if error.expected == .map {
+          return fail("can't handle \(tree.nodeDescriptions[operand.id]) for arg of type \(expected)")
+        }
         return fail("expected \(error.expected.constantWord); found \(tree.nodeDescriptions[operand.id])")
       default: break
       }

@@ -23,10 +23,7 @@ enum SprigFlow {
     r.register("int", .fixed(1) { .int(C.int($0[0])) })
     r.register("int64", .fixed(1) { .int(C.int($0[0])) })
     r.register("float64", .fixed(1) { .float(C.float($0[0])) })
-    r.register("toStrings", .fixed(1) { args in
-      if case .list(let l) = args[0] { return .list(l.map { .string(C.string($0)) }) }
-      return .list([.string(C.string(args[0]))])
-    })
+    r.register("toStrings", .fixed(1) { .list(C.strings($0[0]).map { .string($0) }) })
     r.register("toJson", .fixed(1) { .string(TemplateJSON.encode($0[0])) })
     r.register("toPrettyJson", .fixed(1) { .string(TemplateJSON.encode($0[0], indent: true)) })
     r.register("fromJson", .fixed(1) { args in

@@ -101,7 +101,8 @@ enum SprigStrings {
       .string(C.strings(args[1]).joined(separator: try C.requireString(args, 0)))
     })
     r.register("sortAlpha", .fixed(1) { args in
-      .list(C.strings(args[0]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) })
+      guard case .list = args[0] else { return .list([.string(C.string(args[0]))]) }
+      return .list(C.strings(args[0]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) })
     })
     r.register("toString", .fixed(1) { .string(C.string($0[0])) })
   }

@@ -179,10 +179,10 @@ extension Executor {
     }
     var values: [TemplateValue] = []
     values.reserveCapacity(count)
-    for argument in arguments {
-      values.append(try evalArgument(argument, dot: dot) ?? .null)
+    for (i, argument) in arguments.enumerated() {
+      values.append(try evalTypedArgument(argument, type: function.parameterType(at: i), dot: dot))
     }
-    if hasFinal { values.append(final ?? .null) }
+    if hasFinal { values.append(try validate(final, as: function.parameterType(at: arguments.count))) }
     context.outputOffset = output.count
     do {
       return try function.body(values, context)
@@ -200,6 +200,47 @@ extension Executor {
 }
 
 extension Executor {
+  /// Evaluates an argument for a parameter of Go type `type`, refusing what Go refuses
+  /// with Go's words: constants must be of the parameter's kind, values must have its type.
+  mutating func evalTypedArgument(_ operand: Operand, type: TemplateParameterType, dot: Dot) throws -> TemplateValue {
+    if type == .any { return try evalArgument(operand, dot: dot) ?? .null }
+    let constant: TemplateValue?
+    switch operand {
+    case .null:
+      at = operand.id
+      if type == .map { return .null }
+      throw fail("cannot assign nil to \(type.rawValue)")
+    case .number(_, let n):
+      constant = type == .int ? n.intValue.map(TemplateValue.int) : type == .float64 ? n.floatValue.map(TemplateValue.float) : nil
+    case .string(_, let text):
+      constant = type == .string ? .string(text) : nil
+    case .bool(_, let b):
+      constant = type == .bool ? .bool(b) : nil
+    default:
+      let value = try evalArgument(operand, dot: dot)
+      return try validate(value, as: type)
+    }
+    at = operand.id
+    if let constant { return constant }
+    let text = tree.nodeDescriptions[operand.id]
+    if type == .map { throw fail("can't handle \(text) for arg of type \(type.rawValue)") }
+    throw fail("expected \(type.constantWord); found \(text)")
+  }
+
+  /// Go's `validateType`: a value must have the parameter's type; nil only fits `any` and maps.
+  func validate(_ value: TemplateValue?, as type: TemplateParameterType) throws -> TemplateValue {
+    guard let value else {
+      if type == .any || type == .map { return .null }
+      throw fail("invalid value; expected \(type.rawValue)")
+    }
+    switch (type, value) {
+    case (.any, _), (.string, .string), (.int, .int), (.bool, .bool), (.float64, .float), (.map, .map):
+      return value
+    default:
+      throw fail("wrong type for value; expected \(type.rawValue); got \(value.isNull ? "interface {}" : value.goTypeName)")
+    }
+  }
+
   /// Go's wording for an argument that does not fit a typed parameter, reported at the operand.
   mutating func argumentTypeFailure(_ error: TemplateArgumentError, arguments: ArraySlice<Operand>,
                                     values: [TemplateValue], nodeId: Int) -> TemplateError {

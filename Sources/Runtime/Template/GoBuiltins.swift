@@ -10,7 +10,7 @@ enum GoBuiltins {
     r.register("slice", .variadic(1) { try slice($0[0], $0.dropFirst()) })
     r.register("print", .variadic { .string(GoFormatter.sprint($0)) })
     r.register("println", .variadic { .string(GoFormatter.sprintln($0)) })
-    r.register("printf", .variadic(1) { args in
+    r.register("printf", .variadic(1, [.string, .any]) { args in
       guard case .string(let format) = args[0] else { throw TemplateArgumentError(index: 0, expected: .string) }
       return .string(GoFormatter.sprintf(format, Array(args.dropFirst())))
     })

@@ -18,12 +18,10 @@ enum SprigCollections {
     r.register("first", .fixed(1) { try C.list($0[0], "find first on").first ?? .null })
     r.register("last", .fixed(1) { try C.list($0[0], "find last on").last ?? .null })
     r.register("rest", .fixed(1) { args in
-      let l = try C.list(args[0], "find rest on")
-      return l.isEmpty ? .null : .list(Array(l.dropFirst()))
+      .list(Array(try C.list(args[0], "find rest on").dropFirst()))
     })
     r.register("initial", .fixed(1) { args in
-      let l = try C.list(args[0], "find initial on")
-      return l.isEmpty ? .null : .list(Array(l.dropLast()))
+      .list(Array(try C.list(args[0], "find initial on").dropLast()))
     })
     r.register("append", .fixed(2) { .list(try C.list($0[0], "push on") + [$0[1]]) })
     r.register("push", .fixed(2) { .list(try C.list($0[0], "push on") + [$0[1]]) })
@@ -31,6 +29,7 @@ enum SprigCollections {
     r.register("concat", .variadic { args in
       var out: [TemplateValue] = []
       for a in args {
+        if case .null = a { throw C.nilDereference }
         guard case .list(let l) = a else { throw TemplateFunctionError("Cannot concat type \(C.goKind(a)) as list") }
         out += l
       }
@@ -52,6 +51,7 @@ enum SprigCollections {
     })
     r.register("compact", .fixed(1) { .list(try C.list($0[0], "compact on").filter { $0.isTruthy }) })
     r.register("slice", .variadic(1) { args in
+      if case .null = args[0] { throw C.nilDereference }
       guard case .list(let l) = args[0] else {
         throw TemplateFunctionError("list should be type of slice or array but \(C.goKind(args[0]))")
       }
@@ -73,35 +73,37 @@ enum SprigCollections {
       }
       return .map(map)
     })
-    r.register("get", .fixed(2) { args in
-      try C.requireMap(args, 0)[try C.requireString(args, 1)] ?? .string("")
+    r.register("get", .fixed(2, [.map, .string]) { args in
+      try C.requireMap(args, 0)?[try C.requireString(args, 1)] ?? .string("")
     })
-    r.register("set", .fixed(3) { args in
-      let map = try C.requireMap(args, 0)
+    r.register("set", .fixed(3, [.map, .string, .any]) { args in
+      guard let map = try C.requireMap(args, 0) else { throw TemplateFunctionError("assignment to entry in nil map") }
       map[try C.requireString(args, 1)] = args[2]
       return .map(map)
     })
-    r.register("unset", .fixed(2) { args in
-      let map = try C.requireMap(args, 0)
+    r.register("unset", .fixed(2, [.map, .string]) { args in
+      let map = try C.requireMap(args, 0) ?? TemplateMap()
       map[try C.requireString(args, 1)] = nil
       return .map(map)
     })
-    r.register("hasKey", .fixed(2) { .bool(try C.requireMap($0, 0)[try C.requireString($0, 1)] != nil) })
-    r.register("keys", .variadic { args in
+    r.register("hasKey", .fixed(2, [.map, .string]) { .bool(try C.requireMap($0, 0)?[try C.requireString($0, 1)] != nil) })
+    r.register("keys", .variadic(0, [.map]) { args in
       var keys: [TemplateValue] = []
-      for i in args.indices { keys += try C.requireMap(args, i).entries.keys.map { .string($0) } }
+      for i in args.indices { keys += try C.requireMap(args, i)?.entries.keys.map { .string($0) } ?? [] }
       return .list(keys)
     })
-    r.register("values", .fixed(1) { .list(Array(try C.requireMap($0, 0).entries.values)) })
-    r.register("pluck", .variadic(1) { args in
+    r.register("values", .fixed(1, [.map]) { .list(Array(try C.requireMap($0, 0)?.entries.values ?? [:].values)) })
+    r.register("pluck", .variadic(1, [.string, .map]) { args in
       let key = try C.requireString(args, 0)
       var out: [TemplateValue] = []
-      for i in args.indices.dropFirst() { if let v = try C.requireMap(args, i)[key] { out.append(v) } }
+      for i in args.indices.dropFirst() { if let v = try C.requireMap(args, i)?[key] { out.append(v) } }
       return .list(out)
     })
-    r.register("merge", .variadic(1) { args in
-      let dst = try C.requireMap(args, 0)
-      for i in args.indices.dropFirst() { merge(try C.requireMap(args, i), into: dst) }
+    r.register("merge", .variadic(1, [.map]) { args in
+      let dst = try C.requireMap(args, 0) ?? TemplateMap()
+      for i in args.indices.dropFirst() {
+        if let src = try C.requireMap(args, i) { merge(src, into: dst) }
+      }
       return .map(dst)
     })
   }

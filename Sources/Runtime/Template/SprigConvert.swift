@@ -31,7 +31,7 @@ enum SprigConvert {
     case .int(let i): return Double(i)
     case .float(let f): return f
     case .bool(let b): return b ? 1 : 0
-    case .string(let s): return Double(s) ?? 0
+    case .string(let s): return parseFloat(s) ?? 0
     default: return 0
     }
   }
@@ -54,18 +54,34 @@ enum SprigConvert {
     throw TemplateArgumentError(index: index, expected: .bool)
   }
 
-  /// Argument `index` as a `map[string]interface{}` parameter.
-  static func requireMap(_ args: [TemplateValue], _ index: Int) throws -> TemplateMap {
-    if case .map(let m) = args[index] { return m }
-    throw TemplateArgumentError(index: index, expected: .map)
+  /// Argument `index` as a `map[string]interface{}` parameter; nil is Go's nil map.
+  static func requireMap(_ args: [TemplateValue], _ index: Int) throws -> TemplateMap? {
+    switch args[index] {
+    case .map(let m): return m
+    case .null: return nil
+    default: throw TemplateArgumentError(index: index, expected: .map)
+    }
   }
+
 
   /// Sprig's list coercion for list functions: lists as they are, else an error naming the Go kind.
   static func list(_ v: TemplateValue, _ what: String) throws -> [TemplateValue] {
     switch v {
     case .list(let l): return l
+    case .null: throw nilDereference
     default: throw TemplateFunctionError("Cannot \(what) type \(goKind(v))")
     }
+  }
+
+  /// What Sprig's list functions die of when given nil (`reflect.TypeOf(nil).Kind()`).
+  static let nilDereference = TemplateFunctionError("runtime error: invalid memory address or nil pointer dereference")
+
+  /// Go's `strconv.ParseFloat` acceptance: decimal or `0x…p…` hex floats, `Inf`/`NaN`.
+  static func parseFloat(_ s: String) -> Double? {
+    let body = s.drop { $0 == "+" || $0 == "-" }.lowercased()
+    if body.hasPrefix("0x") && !body.contains("p") { return nil }
+    if body.contains("_") { return nil }
+    return Double(s)
   }
 
   /// Go's `reflect.Kind` name of a value.

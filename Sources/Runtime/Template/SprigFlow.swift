@@ -8,9 +8,9 @@ enum SprigFlow {
     })
     r.register("empty", .fixed(1) { .bool(!$0[0].isTruthy) })
     r.register("coalesce", .variadic { args in args.first { $0.isTruthy } ?? .null })
-    r.register("ternary", .fixed(3) { args in try C.requireBool(args, 2) ? args[0] : args[1] })
-    r.register("fail", .fixed(1) { throw TemplateFunctionError(try C.requireString($0, 0)) })
-    r.register("required", .fixed(2) { args in
+    r.register("ternary", .fixed(3, [.any, .any, .bool]) { args in try C.requireBool(args, 2) ? args[0] : args[1] })
+    r.register("fail", .fixed(1, [.string]) { throw TemplateFunctionError(try C.requireString($0, 0)) })
+    r.register("required", .fixed(2, [.string, .any]) { args in
       let warning = try C.requireString(args, 0)
       switch args[1] {
       case .null: throw TemplateFunctionError(warning)
@@ -19,22 +19,22 @@ enum SprigFlow {
       }
     })
 
-    r.register("atoi", .fixed(1) { .int(Int(try C.requireString($0, 0)) ?? 0) })
+    r.register("atoi", .fixed(1, [.string]) { .int(Int(try C.requireString($0, 0)) ?? 0) })
     r.register("int", .fixed(1) { .int(C.int($0[0])) })
     r.register("int64", .fixed(1) { .int(C.int($0[0])) })
     r.register("float64", .fixed(1) { .float(C.float($0[0])) })
     r.register("toStrings", .fixed(1) { .list(C.strings($0[0]).map { .string($0) }) })
     r.register("toJson", .fixed(1) { .string(TemplateJSON.encode($0[0])) })
     r.register("toPrettyJson", .fixed(1) { .string(TemplateJSON.encode($0[0], indent: true)) })
-    r.register("fromJson", .fixed(1) { args in
+    r.register("fromJson", .fixed(1, [.string]) { args in
       (try? TemplateJSON.parse(try C.requireString(args, 0), integersStayIntegers: false)) ?? .null
     })
-    r.register("b64enc", .fixed(1) { .string(base64Encode(Array(try C.requireString($0, 0).utf8))) })
-    r.register("b64dec", .fixed(1) { args in
-      guard let bytes = base64Decode(try C.requireString(args, 0)) else {
-        return .string("illegal base64 data at input byte 0")
+    r.register("b64enc", .fixed(1, [.string]) { .string(base64Encode(Array(try C.requireString($0, 0).utf8))) })
+    r.register("b64dec", .fixed(1, [.string]) { args in
+      switch base64Decode(try C.requireString(args, 0)) {
+      case .success(let bytes): return .string(String(decoding: bytes, as: UTF8.self))
+      case .failure(let error): return .string(error.message)
       }
-      return .string(String(decoding: bytes, as: UTF8.self))
     })
 
     func arithmetic(_ name: String, _ op: @escaping (Int, Int) throws -> Int) {
@@ -75,24 +75,58 @@ enum SprigFlow {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func base64Decode(_ text: String) -> [UInt8]? {
-    var values: [UInt8] = []
-    var padding = 0
-    for c in text.utf8 {
-      if c == UInt8(ascii: "=") { padding += 1; continue }
-      guard padding == 0, let v = alphabet.firstIndex(of: c) else { return nil }
-      values.append(UInt8(v))
-    }
-    guard (values.count + padding) % 4 == 0 else { return nil }
+  /// Go's `base64.StdEncoding.DecodeString`; on failure, the offset Go reports.
+  static func base64Decode(_ text: String) -> Result<[UInt8], Base64Error> {
+    let src = Array(text.utf8)
     var out: [UInt8] = []
-    var i = 0
-    while i + 1 < values.count {
-      out.append(values[i] << 2 | values[i + 1] >> 4)
-      if i + 2 < values.count { out.append(values[i + 1] << 4 | values[i + 2] >> 2) }
-      if i + 3 < values.count { out.append(values[i + 2] << 6 | values[i + 3]) }
-      i += 4
+    var si = 0
+    func skipNewlines() {
+      while si < src.count && (src[si] == 0x0A || src[si] == 0x0D) { si += 1 }
     }
-    return out
+    while si < src.count {
+      var quantum: [UInt8] = []
+      var finished = false
+      while quantum.count < 4 {
+        guard si < src.count else {
+          if quantum.isEmpty { finished = true; break }
+          return .failure(Base64Error(offset: si - quantum.count))
+        }
+        let c = src[si]
+        si += 1
+        if c == 0x0A || c == 0x0D { continue }
+        if let v = alphabet.firstIndex(of: c) {
+          quantum.append(UInt8(v))
+          continue
+        }
+        guard c == UInt8(ascii: "=") else { return .failure(Base64Error(offset: si - 1)) }
+        switch quantum.count {
+        case 0, 1:
+          return .failure(Base64Error(offset: si - 1))
+        case 2:
+          skipNewlines()
+          guard si < src.count else { return .failure(Base64Error(offset: src.count)) }
+          guard src[si] == UInt8(ascii: "=") else { return .failure(Base64Error(offset: si - 1)) }
+          si += 1
+        default:
+          break
+        }
+        skipNewlines()
+        if si < src.count { return .failure(Base64Error(offset: si)) }
+        finished = true
+        break
+      }
+      if quantum.count >= 2 { out.append(quantum[0] << 2 | quantum[1] >> 4) }
+      if quantum.count >= 3 { out.append(quantum[1] << 4 | quantum[2] >> 2) }
+      if quantum.count == 4 { out.append(quantum[2] << 6 | quantum[3]) }
+      if finished { break }
+    }
+    return .success(out)
+  }
+
+  /// Go's `CorruptInputError`.
+  struct Base64Error: Error {
+    let offset: Int
+    var message: String { "illegal base64 data at input byte \(offset)" }
   }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 enum SprigRegex {
   static func compile(_ pattern: String) throws -> NSRegularExpression {
     do {
-      return try NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<"))
+      let translated = pattern.isEmpty ? "(?:)" : pattern.replacingOccurrences(of: "(?P<", with: "(?<")
+      return try NSRegularExpression(pattern: translated)
     } catch {
       throw TemplateFunctionError("regexp: Compile(`\(pattern)`): error parsing regexp")
     }
@@ -12,23 +13,23 @@ enum SprigRegex {
 
   static func register(into r: inout TemplateFunctionRegistry) {
     typealias C = SprigConvert
-    r.register("regexMatch", .fixed(2) { args in
+    r.register("regexMatch", .fixed(2, [.string, .string]) { args in
       let pattern = try C.requireString(args, 0), s = try C.requireString(args, 1)
       guard let re = try? compile(pattern) else { return false }
       return .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil)
     })
-    r.register("regexFind", .fixed(2) { args in
+    r.register("regexFind", .fixed(2, [.string, .string]) { args in
       let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
       guard let m = re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)), let range = Range(m.range, in: s) else {
         return .string("")
       }
       return .string(String(s[range]))
     })
-    r.register("regexReplaceAll", .fixed(3) { args in
+    r.register("regexReplaceAll", .fixed(3, [.string, .string, .string]) { args in
       let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
       return .string(replaceAll(s, re, template: try C.requireString(args, 2)))
     })
-    r.register("regexSplit", .fixed(3) { args in
+    r.register("regexSplit", .fixed(3, [.string, .string, .int]) { args in
       let re = try compile(try C.requireString(args, 0)), s = try C.requireString(args, 1)
       let n = try C.requireInt(args, 2)
       return .list(split(s, re, n).map { .string($0) })

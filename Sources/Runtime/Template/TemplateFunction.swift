@@ -13,20 +13,25 @@ public final class TemplateFunction {
   public typealias Body = (_ arguments: [TemplateValue], _ context: TemplateExecutionContext) throws -> TemplateValue
 
   public let arity: Arity
+  /// Go parameter types, checked argument by argument before the call as Go does;
+  /// arguments past the end take the last type for variadic functions, `.any` otherwise.
+  public let parameterTypes: [TemplateParameterType]
   public let body: Body
   /// Set for the built-ins evaluated lazily (`and`, `or`).
   let shortCircuit: ShortCircuit?
 
   enum ShortCircuit { case and, or }
 
-  public init(arity: Arity, _ body: @escaping Body) {
+  public init(arity: Arity, parameterTypes: [TemplateParameterType] = [], _ body: @escaping Body) {
     self.arity = arity
+    self.parameterTypes = parameterTypes
     self.body = body
     self.shortCircuit = nil
   }
 
   init(shortCircuit: ShortCircuit) {
     self.arity = .atLeast(1)
+    self.parameterTypes = []
     self.shortCircuit = shortCircuit
     self.body = { args, _ in
       for arg in args where arg.isTruthy == (shortCircuit == .or) { return arg }
@@ -34,14 +39,44 @@ public final class TemplateFunction {
     }
   }
 
-  /// A function of fixed arity that needs no context.
-  public static func fixed(_ count: Int, _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
-    TemplateFunction(arity: .exactly(count)) { args, _ in try body(args) }
+  /// The declared type of argument `index`.
+  func parameterType(at index: Int) -> TemplateParameterType {
+    if index < parameterTypes.count { return parameterTypes[index] }
+    if case .atLeast = arity, let last = parameterTypes.last { return last }
+    return .any
   }
 
-  /// A variadic function that needs no context, taking at least `minimum` arguments.
-  public static func variadic(_ minimum: Int = 0, _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
-    TemplateFunction(arity: .atLeast(minimum)) { args, _ in try body(args) }
+  /// A function of fixed arity that needs no context.
+  public static func fixed(_ count: Int, _ types: [TemplateParameterType] = [],
+                           _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
+    TemplateFunction(arity: .exactly(count), parameterTypes: types) { args, _ in try body(args) }
+  }
+
+  /// A variadic function that needs no context, taking at least `minimum` arguments
+  /// (the last of `types` applies to all the extra ones).
+  public static func variadic(_ minimum: Int = 0, _ types: [TemplateParameterType] = [],
+                              _ body: @escaping ([TemplateValue]) throws -> TemplateValue) -> TemplateFunction {
+    TemplateFunction(arity: .atLeast(minimum), parameterTypes: types) { args, _ in try body(args) }
+  }
+}
+
+/// The Go type of a function parameter, which decides which arguments Go accepts.
+public enum TemplateParameterType: String {
+  /// `interface{}`: anything, nil included.
+  case any = "interface {}"
+  case string, int, bool, float64
+  /// `map[string]interface{}`; nil is accepted as a nil (empty, read-only) map.
+  case map = "map[string]interface {}"
+
+  /// Go's word in `expected …; found CONSTANT`.
+  var constantWord: String {
+    switch self {
+    case .string: return "string"
+    case .int: return "integer"
+    case .bool: return "bool"
+    case .float64: return "float"
+    case .map, .any: return rawValue
+    }
   }
 }
 
@@ -87,30 +122,13 @@ public struct TemplateFunctionRegistry {
 }
 
 /// Thrown by a function whose argument has the wrong type for a typed
-/// parameter; the executor words it as Go does for that operand
-/// (`expected string; found 5`, `wrong type for value; expected string; got int`).
+/// parameter it did not declare; the executor words it as Go does for that
+/// operand (`expected string; found 5`, `wrong type for value; expected string; got int`).
 public struct TemplateArgumentError: Error {
-  /// A Go parameter type.
-  public enum Expected: String {
-    case string, int, bool, float64
-    case map = "map[string]interface {}"
-
-    /// Go's word in `expected …; found CONSTANT`.
-    var constantWord: String {
-      switch self {
-      case .string: return "string"
-      case .int: return "integer"
-      case .bool: return "bool"
-      case .float64: return "float"
-      case .map: return "map"
-      }
-    }
-  }
-
   public let index: Int
-  public let expected: Expected
+  public let expected: TemplateParameterType
 
-  public init(index: Int, expected: Expected) {
+  public init(index: Int, expected: TemplateParameterType) {
     self.index = index
     self.expected = expected
   }

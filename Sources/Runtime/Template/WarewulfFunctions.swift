@@ -4,11 +4,11 @@ enum WarewulfFunctions {
   static let registry: TemplateFunctionRegistry = {
     var r = TemplateFunctionRegistry()
     typealias C = SprigConvert
-    r.register("basename", .fixed(1) { .string(basename(try C.requireString($0, 0))) })
-    r.register("inc", .fixed(1) { .int(try C.requireInt($0, 0) &+ 1) })
-    r.register("dec", .fixed(1) { .int(try C.requireInt($0, 0) &- 1) })
-    r.register("SystemdEscape", .fixed(1) { .string(systemdEscape(try C.requireString($0, 0), isPath: false)) })
-    r.register("SystemdEscapePath", .fixed(1) { .string(systemdEscape(try C.requireString($0, 0), isPath: true)) })
+    r.register("basename", .fixed(1, [.string]) { .string(basename(try C.requireString($0, 0))) })
+    r.register("inc", .fixed(1, [.int]) { .int(try C.requireInt($0, 0) &+ 1) })
+    r.register("dec", .fixed(1, [.int]) { .int(try C.requireInt($0, 0) &- 1) })
+    r.register("SystemdEscape", .fixed(1, [.string]) { .string(systemdEscape(try C.requireString($0, 0), isPath: false)) })
+    r.register("SystemdEscapePath", .fixed(1, [.string]) { .string(systemdEscape(try C.requireString($0, 0), isPath: true)) })
     return r
   }()
 

@@ -55,15 +55,14 @@ enum SprigCollections {
       guard case .list(let l) = args[0] else {
         throw TemplateFunctionError("list should be type of slice or array but \(C.goKind(args[0]))")
       }
-      var start = 0, end = l.count
-      if args.count > 1 { start = C.int(args[1]) }
-      if args.count > 2 { end = C.int(args[2]) }
+      if l.isEmpty { return .null }
+      let start = args.count > 1 ? C.int(args[1]) : 0
+      let end = args.count > 2 ? C.int(args[2]) : l.count
       guard start >= 0, end <= l.count, start <= end else {
-        throw TemplateFunctionError("runtime error: slice bounds out of range [\(start):\(end)]")
+        throw TemplateFunctionError("reflect.Value.Slice: slice index out of bounds")
       }
       return .list(Array(l[start..<end]))
     })
-
     r.register("dict", .variadic { args in
       let map = TemplateMap()
       var i = 0

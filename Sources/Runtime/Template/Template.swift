@@ -7,8 +7,8 @@
 /// Functions are resolved when text is parsed, so register them first. A function
 /// that needs the render's state reaches it through the execution context:
 ///
-///     t.addFunction("file", TemplateFunction(arity: .exactly(1)) { args, context in
-///       guard case .string(let path) = args[0] else { throw TemplateArgumentError(index: 0, expected: .string) }
+///     t.addFunction("file", TemplateFunction(arity: .exactly(1), parameterTypes: [.string]) { args, context in
+///       guard case .string(let path) = args[0] else { return .string("") }  // checked by the executor
 ///       context.record(.beginFile(path: path, outputOffset: context.outputOffset))
 ///       return .string("")
 ///     })

@@ -89,7 +89,7 @@ struct TemplateBenchmarkTests {
     let ms = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
     print("howl template (\(shape)): \(count) nodes, \(output.count) bytes, best of 5: \(String(format: "%.2f", ms)) ms")
     if shape == "maps", let path = ProcessInfo.processInfo.environment["HOWL_TEMPLATE_BENCH_OUT"] {
-      FileManager.default.createFile(atPath: path, contents: Data(output))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(output))
     }
     let text = String(decoding: output, as: UTF8.self)
     #expect(text.hasPrefix("# Generated for bench\n127.0.0.1 localhost\n# n00000 has no address\n# first node\n"))

@@ -129,15 +129,3 @@ enum SprigFlow {
     var message: String { "illegal base64 data at input byte \(offset)" }
   }
 }
-
-/// Sprig's functions as Warewulf's templates see them (`sprig.TxtFuncMap` subset).
-enum SprigFunctions {
-  static let registry: TemplateFunctionRegistry = {
-    var r = TemplateFunctionRegistry()
-    SprigStrings.register(into: &r)
-    SprigRegex.register(into: &r)
-    SprigCollections.register(into: &r)
-    SprigFlow.register(into: &r)
-    return r
-  }()
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Runtime
 
 /// One interpreter with everything installed: the standard library, the
 /// module search path for `import`, and (as it grows) the cluster.
@@ -12,6 +13,7 @@ final class Session {
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
     interpreter.output = { text in fputs(text, stdout) }
     Library.installAll(into: interpreter, arguments: arguments)
+    RuntimeLibrary.install(into: interpreter)
     interpreter.modulePaths = Session.stdlibPaths()
   }
 

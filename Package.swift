@@ -54,8 +54,10 @@ let package = Package(
       ]),
     // Fuzzes the language: `scripts/fuzz` builds it with libFuzzer.
     .executableTarget(name: "LangFuzz", dependencies: ["Lang"]),
-    .testTarget(name: "LangTests", dependencies: ["Lang"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang"]),
+    // The `.howl` spec-file format shared by the test targets.
+    .target(name: "SpecSupport", dependencies: ["Lang"], path: "Tests/SpecSupport"),
+    .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang", "SpecSupport"]),
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),
   ],
   swiftLanguageModes: [.v5]

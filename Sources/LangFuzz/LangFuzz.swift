@@ -8,7 +8,7 @@ enum FuzzTarget {
     let interpreter = Interpreter()
     interpreter.output = { _ in }
     interpreter.maxCallDepth = 100
-    interpreter.stepLimit = 20_000
+    interpreter.stepLimit = 3_000
     Library.installSafe(into: interpreter)
     do {
       try interpreter.run(SourceFile(name: "<fuzz>", text: text))

@@ -16,6 +16,7 @@ final class Session {
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
     interpreter.output = { text in fputs(text, stdout) }
     Library.installAll(into: interpreter, arguments: arguments)
+    RuntimeLibrary.install(into: interpreter)
     interpreter.modulePaths = Session.stdlibPaths()
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))

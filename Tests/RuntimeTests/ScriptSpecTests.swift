@@ -1,0 +1,23 @@
+import Foundation
+import Lang
+import Runtime
+import SpecSupport
+import Testing
+
+/// Spec files that need the runtime (templates, and the cluster in a
+/// scratch HOWL_ROOT): `Tests/Fixtures/runtime/*.howl`, same format as the
+/// language suite. Each file is one transaction, committed if it succeeds.
+struct ScriptSpecTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../Fixtures/runtime").standardized.path
+
+  @Test(arguments: SpecFile.files(in: ScriptSpecTests.root))
+  func spec(_ name: String) throws {
+    let file = try SpecFile(path: ScriptSpecTests.root + "/" + name)
+    let interpreter = Interpreter()
+    Library.installAll(into: interpreter)
+    RuntimeLibrary.install(into: interpreter)
+    let problems = file.mismatches(file.run(in: interpreter))
+    #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "\n"))")
+  }
+}

@@ -10,7 +10,7 @@ private final class FakeNode: TemplateObject {
     self.tags = tags
   }
 
-  var templateTypeName: String { "node.Node" }
+  var templateTypeName: String { "node.TemplateNode" }
   func templateField(_ name: String) -> TemplateValue? {
     switch name {
     case "Id": return .string(id)
@@ -54,7 +54,7 @@ struct TemplateAPITests {
     do {
       _ = try render("{{.Nope}}", node)
     } catch let error as TemplateError {
-      #expect(error.description == #"template: t:1:2: executing "t" at <.Nope>: can't evaluate field Nope in type node.Node"#)
+      #expect(error.description == #"template: t:1:2: executing "t" at <.Nope>: can't evaluate field Nope in type node.TemplateNode"#)
       #expect(error.line == 1 && error.column == 2 && error.phase == .execute)
     }
     do {

@@ -37,7 +37,7 @@ struct TemplateBenchmarkTests {
   }
 
   /// A node as a host object, the way Howl's binding exposes merged nodes (fields looked up on demand).
-  final class Node: TemplateObject {
+  final class TemplateNode: TemplateObject {
     let id: String, ipaddr: String, domain: String
     let netDevs: TemplateValue
     init(id: String, ipaddr: String, domain: String, netDevs: TemplateValue) {
@@ -46,7 +46,7 @@ struct TemplateBenchmarkTests {
       self.domain = domain
       self.netDevs = netDevs
     }
-    var templateTypeName: String { "node.Node" }
+    var templateTypeName: String { "node.TemplateNode" }
     func templateField(_ name: String) -> TemplateValue? {
       switch name {
       case "Id": return .string(id)
@@ -67,7 +67,7 @@ struct TemplateBenchmarkTests {
         if case .string(let s)? = m[key] { return s }
         return ""
       }
-      return .object(Node(id: text("Id"), ipaddr: text("Ipaddr"), domain: text("Domain"), netDevs: m["NetDevs"] ?? .null))
+      return .object(TemplateNode(id: text("Id"), ipaddr: text("Ipaddr"), domain: text("Domain"), netDevs: m["NetDevs"] ?? .null))
     }
     return .map(TemplateMap(["ClusterName": "bench", "AllNodes": .list(objects)]))
   }

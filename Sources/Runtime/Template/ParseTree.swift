@@ -5,7 +5,7 @@ final class ParseTree {
   /// The name of the parse that produced the tree (Go's `ParseName`), used in error locations.
   let parseName: String
   let source: [UInt8]
-  var root: [Node]
+  var root: [TemplateNode]
   /// How many variable slots an execution of this tree needs (`$` is slot 0).
   var slotCount = 1
   /// Go's `String()` of each node that can be the subject of an error, by node id.
@@ -50,25 +50,25 @@ final class ParseTree {
 }
 
 /// A statement-level node.
-enum Node {
+enum TemplateNode {
   case text([UInt8])
-  case action(Pipeline)
-  case ifBranch(Branch)
-  case rangeLoop(Branch)
-  case withBranch(Branch)
+  case action(TemplatePipeline)
+  case ifBranch(TemplateBranch)
+  case rangeLoop(TemplateBranch)
+  case withBranch(TemplateBranch)
   case template(TemplateCall)
   case breakLoop
   case continueLoop
 }
 
 /// The shared shape of `if`, `range` and `with`.
-final class Branch {
+final class TemplateBranch {
   let id: Int
-  let pipeline: Pipeline
-  let body: [Node]
-  let elseBody: [Node]?
+  let pipeline: TemplatePipeline
+  let body: [TemplateNode]
+  let elseBody: [TemplateNode]?
 
-  init(id: Int, pipeline: Pipeline, body: [Node], elseBody: [Node]?) {
+  init(id: Int, pipeline: TemplatePipeline, body: [TemplateNode], elseBody: [TemplateNode]?) {
     self.id = id
     self.pipeline = pipeline
     self.body = body
@@ -80,9 +80,9 @@ final class Branch {
 final class TemplateCall {
   let id: Int
   let name: String
-  let pipeline: Pipeline?
+  let pipeline: TemplatePipeline?
 
-  init(id: Int, name: String, pipeline: Pipeline?) {
+  init(id: Int, name: String, pipeline: TemplatePipeline?) {
     self.id = id
     self.name = name
     self.pipeline = pipeline
@@ -90,16 +90,16 @@ final class TemplateCall {
 }
 
 /// A pipeline with its optional variable declarations.
-final class Pipeline {
+final class TemplatePipeline {
   let id: Int
   /// Variable slots declared (`$x :=`) or assigned (`$x =`).
   let declarations: [Int]
   let isAssignment: Bool
   /// A variable assigned (`$x = …`) without being declared: an execution error, as in Go.
   let undefinedAssignment: String?
-  let commands: [Command]
+  let commands: [TemplateCommand]
 
-  init(id: Int, declarations: [Int], isAssignment: Bool, undefinedAssignment: String?, commands: [Command]) {
+  init(id: Int, declarations: [Int], isAssignment: Bool, undefinedAssignment: String?, commands: [TemplateCommand]) {
     self.id = id
     self.declarations = declarations
     self.isAssignment = isAssignment
@@ -109,13 +109,13 @@ final class Pipeline {
 }
 
 /// One stage of a pipeline: a function, method or value with its arguments.
-struct Command {
+struct TemplateCommand {
   let id: Int
-  let operands: [Operand]
+  let operands: [TemplateOperand]
 }
 
 /// A number literal with every interpretation Go's parser gives it.
-struct NumberConstant {
+struct TemplateNumber {
   let text: String
   var intValue: Int?
   var floatValue: Double?
@@ -142,20 +142,20 @@ struct NumberConstant {
 }
 
 /// An argument or the head of a command.
-indirect enum Operand {
+indirect enum TemplateOperand {
   /// `.a.b`
   case field(id: Int, names: [String])
   /// `$x` or `$x.a.b`
   case variable(id: Int, slot: Int, names: [String])
   /// `(pipeline).a.b`
-  case chain(id: Int, base: Operand, names: [String])
+  case chain(id: Int, base: TemplateOperand, names: [String])
   case dot(id: Int)
   case null(id: Int)
   case bool(id: Int, Bool)
-  case number(id: Int, NumberConstant)
+  case number(id: Int, TemplateNumber)
   case string(id: Int, String)
   case function(id: Int, name: String, TemplateFunction)
-  case pipeline(Pipeline)
+  case pipeline(TemplatePipeline)
 
   var id: Int {
     switch self {

@@ -55,7 +55,7 @@ public final class Template {
 
   /// Parses `text` as the body of the associated template `templateName`.
   public func parse(_ text: [UInt8], as templateName: String) throws {
-    let (main, definitions) = try Parser.parse(name: templateName, source: text, functions: functions,
+    let (main, definitions) = try TemplateParser.parse(name: templateName, source: text, functions: functions,
                                                delimiters: delimiters)
     for tree in definitions + [main] {
       if let existing = trees[tree.name], tree.isEmpty, !existing.isEmpty { continue }
@@ -84,7 +84,7 @@ public final class Template {
       error.prefix = context.errorPrefix
       throw error
     }
-    var executor = Executor(tree: tree, templates: trees, context: context,
+    var executor = TemplateExecutor(tree: tree, templates: trees, context: context,
                             missingKeyIsError: missingKey == .error, output: output)
     output = []
     defer { output = executor.output }

@@ -1,16 +1,16 @@
 /// Parsing of pipelines, commands, operands and literals (Go's `pipeline`,
 /// `command`, `operand`, `term`), with variables resolved to slots.
-extension Parser {
+extension TemplateParser {
   /// Allocates a slot for a declared variable; it stays invisible to its own pipeline
   /// (`$x := … $x …` reads the outer `$x`, as Go evaluates before pushing).
-  mutating func declare(_ token: Token) -> Int {
+  mutating func declare(_ token: TemplateToken) -> Int {
     variables.append(token.text)
     tree.slotCount = max(tree.slotCount, variables.count)
     pendingDeclarations.insert(variables.count - 1)
     return variables.count - 1
   }
 
-  mutating func pipeline(context: String, end: Token.Kind) throws -> Pipeline {
+  mutating func pipeline(context: String, end: TemplateToken.Kind) throws -> TemplatePipeline {
     let start = try peekNonSpace()
     var declarations: [Int] = []
     var declNames: [String] = []
@@ -57,7 +57,7 @@ extension Parser {
         break declLoop
       }
     }
-    var commands: [Command] = []
+    var commands: [TemplateCommand] = []
     while true {
       let token = try nextNonSpace()
       switch token.kind {
@@ -73,7 +73,7 @@ extension Parser {
         var text = declNames.isEmpty ? "" : declNames.joined(separator: ", ") + " := "
         text += commands.map { tree.nodeDescriptions[$0.id] }.joined(separator: " | ")
         let id = node(start.position, text)
-        return Pipeline(id: id, declarations: declarations, isAssignment: isAssignment,
+        return TemplatePipeline(id: id, declarations: declarations, isAssignment: isAssignment,
                         undefinedAssignment: undefinedAssignment, commands: commands)
       case .bool, .charConstant, .dot, .field, .identifier, .number, .keyword(.nil), .rawString, .string,
         .variable, .leftParen:
@@ -87,7 +87,7 @@ extension Parser {
 
   /// The slot a variable reference reads; `undefinedSlot` when the only declaration is
   /// the pipeline being parsed (Go accepts that and fails when executing).
-  func slot(of variable: Token) throws -> Int {
+  func slot(of variable: TemplateToken) throws -> Int {
     let name = variable.text
     guard variables.contains(name) || branchOnlyNames.contains(name) else {
       throw error("undefined variable \(goQuote(name))")
@@ -98,14 +98,14 @@ extension Parser {
     return Self.undefinedSlot
   }
 
-  func describe(_ operand: Operand) -> String {
+  func describe(_ operand: TemplateOperand) -> String {
     if case .pipeline(let p) = operand { return "(\(tree.nodeDescriptions[p.id]))" }
     return tree.nodeDescriptions[operand.id]
   }
 
-  mutating func command() throws -> Command {
+  mutating func command() throws -> TemplateCommand {
     let start = try peekNonSpace()
-    var operands: [Operand] = []
+    var operands: [TemplateOperand] = []
     loop: while true {
       _ = try peekNonSpace()
       if let op = try operand() { operands.append(op) }
@@ -120,10 +120,10 @@ extension Parser {
     }
     if operands.isEmpty { throw error("empty command") }
     let id = node(start.position, operands.map(describe).joined(separator: " "))
-    return Command(id: id, operands: operands)
+    return TemplateCommand(id: id, operands: operands)
   }
 
-  mutating func operand() throws -> Operand? {
+  mutating func operand() throws -> TemplateOperand? {
     guard var term = try term() else { return nil }
     if try peek().kind == .field {
       let chainStart = try peek().position
@@ -146,7 +146,7 @@ extension Parser {
     return term
   }
 
-  mutating func term() throws -> Operand? {
+  mutating func term() throws -> TemplateOperand? {
     let token = try nextNonSpace()
     let p = token.position
     switch token.kind {
@@ -180,14 +180,14 @@ extension Parser {
 
   // MARK: Literals
 
-  func unquote(_ token: Token) throws -> String {
+  func unquote(_ token: TemplateToken) throws -> String {
     guard let s = goUnquote(token.text) else { throw error("invalid syntax") }
     return s
   }
 
-  func number(_ token: Token) throws -> NumberConstant {
+  func number(_ token: TemplateToken) throws -> TemplateNumber {
     let text = token.text
-    var constant = NumberConstant(text: text)
+    var constant = TemplateNumber(text: text)
     if token.kind == .charConstant {
       guard let s = goUnquote(text), let scalar = s.unicodeScalars.first, s.unicodeScalars.count == 1 else {
         throw error("malformed character constant: \(text)")

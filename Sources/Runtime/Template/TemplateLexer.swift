@@ -1,5 +1,5 @@
 /// A lexical token of template source.
-struct Token {
+struct TemplateToken {
   enum Kind: Equatable {
     case text, leftDelim, rightDelim, space
     case identifier, field, variable, dot
@@ -38,21 +38,21 @@ struct Token {
 }
 
 /// A lexing failure: message and the line it was found on.
-struct LexError: Error {
+struct TemplateLexError: Error {
   let message: String
   let line: Int
 }
 
 /// Splits template source into tokens, handling `{{- -}}` trimming and
 /// dropping comments, as Go's text/template lexer does.
-struct Lexer {
+struct TemplateLexer {
   private let input: [UInt8]
   private var pos = 0
   private var start = 0
   private var line = 1
   private var startLine = 1
   private var parenDepth = 0
-  private var tokens: [Token] = []
+  private var tokens: [TemplateToken] = []
 
   /// The action delimiters, `{{` and `}}` unless the template says otherwise.
   private let left: [UInt8]
@@ -66,13 +66,13 @@ struct Lexer {
 
   /// Lexes the whole input. A failure ends the tokens with an `.error` token
   /// (its bytes are the message), which the parser reports when it reaches it.
-  static func tokenize(_ input: [UInt8], delimiters: TemplateDelimiters = TemplateDelimiters()) -> [Token] {
-    var lexer = Lexer(input, delimiters: delimiters)
+  static func tokenize(_ input: [UInt8], delimiters: TemplateDelimiters = TemplateDelimiters()) -> [TemplateToken] {
+    var lexer = TemplateLexer(input, delimiters: delimiters)
     do {
       try lexer.run()
     } catch {
-      let failure = error as? LexError ?? LexError(message: "\(error)", line: lexer.line)
-      lexer.tokens.append(Token(kind: .error, position: lexer.start, line: failure.line,
+      let failure = error as? TemplateLexError ?? TemplateLexError(message: "\(error)", line: lexer.line)
+      lexer.tokens.append(TemplateToken(kind: .error, position: lexer.start, line: failure.line,
                                 bytes: ArraySlice(Array(failure.message.utf8))))
     }
     return lexer.tokens
@@ -115,8 +115,8 @@ struct Lexer {
   }
 
 
-  private mutating func emit(_ kind: Token.Kind) {
-    tokens.append(Token(kind: kind, position: start, line: startLine, bytes: input[start..<pos]))
+  private mutating func emit(_ kind: TemplateToken.Kind) {
+    tokens.append(TemplateToken(kind: kind, position: start, line: startLine, bytes: input[start..<pos]))
     ignore()
   }
 
@@ -127,8 +127,8 @@ struct Lexer {
     startLine = line
   }
 
-  private mutating func fail(_ message: String) -> LexError {
-    LexError(message: message, line: startLine)
+  private mutating func fail(_ message: String) -> TemplateLexError {
+    TemplateLexError(message: message, line: startLine)
   }
 
   private func hasLeftTrimMarker(at i: Int) -> Bool {
@@ -291,7 +291,7 @@ struct Lexer {
     }
   }
 
-  private mutating func badCharacter() -> LexError {
+  private mutating func badCharacter() -> TemplateLexError {
     fail("bad character \(goUnicodeDescription(scalarAt(pos)))")
   }
 
@@ -301,7 +301,7 @@ struct Lexer {
     return String(decoding: input[index..<min(index + 4, input.count)], as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
   }
 
-  private mutating func lexFieldOrVariable(_ kind: Token.Kind) throws {
+  private mutating func lexFieldOrVariable(_ kind: TemplateToken.Kind) throws {
     if atTerminator() {
       emit(kind == .variable ? .variable : .dot)
       return
@@ -315,7 +315,7 @@ struct Lexer {
     skipAlphaNumerics()
     guard atTerminator() else { throw badCharacter() }
     let word = String(decoding: input[start..<pos], as: UTF8.self)
-    if let keyword = Token.Keyword(rawValue: word) {
+    if let keyword = TemplateToken.Keyword(rawValue: word) {
       emit(.keyword(keyword))
     } else if word == "true" || word == "false" {
       emit(.bool)
@@ -386,7 +386,7 @@ struct Lexer {
 
   /// A number literal. Go's complex constants (`2i`, `1+2i`) are recognised but refused.
   private mutating func lexNumber() throws {
-    let literal = { (lexer: Lexer) in goQuote(String(decoding: lexer.input[lexer.start..<lexer.pos], as: UTF8.self)) }
+    let literal = { (lexer: TemplateLexer) in goQuote(String(decoding: lexer.input[lexer.start..<lexer.pos], as: UTF8.self)) }
     guard scanNumber() else { throw fail("bad number syntax: \(literal(self))") }
     if let c = peek(), c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
       guard scanNumber(), input[pos - 1] == UInt8(ascii: "i") else { throw fail("bad number syntax: \(literal(self))") }

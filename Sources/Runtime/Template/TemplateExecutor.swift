@@ -1,7 +1,7 @@
 /// Walks a parse tree against data, appending output to a byte buffer.
 /// Mirrors Go's `state`: dot, a variable stack (resolved to slots at parse
 /// time), the node being evaluated for error messages, and the call depth.
-struct Executor {
+struct TemplateExecutor {
   /// The deepest chain of `{{template}}` calls allowed before giving up (Go allows 100000;
   /// Swift frames are larger and threads may have small stacks, so Howl stops earlier).
   static let maximumDepth = 1000
@@ -65,7 +65,7 @@ struct Executor {
     init(_ value: TemplateValue?, boxed: Bool) { self.value = value; self.boxed = boxed }
   }
 
-  mutating func walk(_ nodes: [Node], dot: Dot) throws -> Flow {
+  mutating func walk(_ nodes: [TemplateNode], dot: Dot) throws -> Flow {
     nesting += 1
     defer { nesting -= 1 }
     if nesting > Self.maximumNesting { throw fail("exceeded maximum nesting depth (\(Self.maximumNesting))") }
@@ -110,7 +110,7 @@ struct Executor {
     }
   }
 
-  mutating func walkIfOrWith(_ branch: Branch, dot: Dot, isWith: Bool) throws -> Flow {
+  mutating func walkIfOrWith(_ branch: TemplateBranch, dot: Dot, isWith: Bool) throws -> Flow {
     let value = try evalPipeline(branch.pipeline, dot: dot)
     if value?.isTruthy ?? false {
       return try walk(branch.body, dot: isWith ? Dot(value, boxed: false) : dot)
@@ -120,7 +120,7 @@ struct Executor {
     return .normal
   }
 
-  mutating func iterate(_ branch: Branch, index: TemplateValue, element: TemplateValue) throws -> Bool {
+  mutating func iterate(_ branch: TemplateBranch, index: TemplateValue, element: TemplateValue) throws -> Bool {
     let decls = branch.pipeline.declarations
     if let elementSlot = decls.last {
       variables[elementSlot] = element
@@ -132,7 +132,7 @@ struct Executor {
     return try walk(branch.body, dot: Dot(element, boxed: true)) != .breakLoop
   }
 
-  mutating func walkRange(_ branch: Branch, dot: Dot) throws {
+  mutating func walkRange(_ branch: TemplateBranch, dot: Dot) throws {
     let value = try evalPipeline(branch.pipeline, dot: dot)
     switch value {
     case .list(let list)?:

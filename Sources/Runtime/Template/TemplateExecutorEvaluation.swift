@@ -1,7 +1,7 @@
 /// Evaluation of pipelines, commands, operands, field chains and calls
 /// (Go's `evalPipeline`, `evalCommand`, `evalField`, `evalCall`).
-extension Executor {
-  mutating func evalPipeline(_ pipe: Pipeline, dot: Dot) throws -> TemplateValue? {
+extension TemplateExecutor {
+  mutating func evalPipeline(_ pipe: TemplatePipeline, dot: Dot) throws -> TemplateValue? {
     at = pipe.id
     nesting += 1
     defer { nesting -= 1 }
@@ -30,13 +30,13 @@ extension Executor {
     return variables[slot]
   }
 
-  mutating func notAFunction(_ operands: [Operand], hasFinal: Bool) throws {
+  mutating func notAFunction(_ operands: [TemplateOperand], hasFinal: Bool) throws {
     if operands.count > 1 || hasFinal {
       throw fail("can't give argument to non-function \(tree.nodeDescriptions[operands[0].id])")
     }
   }
 
-  mutating func evalCommand(_ command: Command, dot: Dot, hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
+  mutating func evalCommand(_ command: TemplateCommand, dot: Dot, hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
     let operands = command.operands
     let head = operands[0]
     switch head {
@@ -73,7 +73,7 @@ extension Executor {
     }
   }
 
-  mutating func evalLiteral(_ operand: Operand, dot: Dot) throws -> TemplateValue? {
+  mutating func evalLiteral(_ operand: TemplateOperand, dot: Dot) throws -> TemplateValue? {
     switch operand {
     case .bool(_, let b): return .bool(b)
     case .dot: return dot.value
@@ -87,7 +87,7 @@ extension Executor {
   }
 
   /// Evaluates an operand used as an argument (Go's `evalArg` for an `interface{}` parameter).
-  mutating func evalArgument(_ operand: Operand, dot: Dot) throws -> TemplateValue? {
+  mutating func evalArgument(_ operand: TemplateOperand, dot: Dot) throws -> TemplateValue? {
     at = operand.id
     switch operand {
     case .dot: return dot.value
@@ -116,7 +116,7 @@ extension Executor {
   }
 
   mutating func evalFieldChain(dot: Dot, receiver: TemplateValue?, boxed: Bool, names: [String], nodeId: Int,
-                               operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
+                               operands: [TemplateOperand], hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
     var receiver = receiver
     var boxed = boxed
     for name in names.dropLast() {
@@ -129,7 +129,7 @@ extension Executor {
 
   /// One `.name` step; returns the value and whether Go would hold it in an `interface{}`.
   mutating func evalField(_ name: String, receiver: TemplateValue?, boxed: Bool, nodeId: Int, dot: Dot,
-                          operands: [Operand], hasFinal: Bool, final: TemplateValue?) throws -> (TemplateValue?, Bool) {
+                          operands: [TemplateOperand], hasFinal: Bool, final: TemplateValue?) throws -> (TemplateValue?, Bool) {
     guard let receiver else {
       if missingKeyIsError { throw fail("nil data; no entry for key \(goQuote(name))") }
       return (nil, false)
@@ -158,7 +158,7 @@ extension Executor {
     }
   }
 
-  mutating func evalCall(_ function: TemplateFunction, name: String, nodeId: Int, arguments: ArraySlice<Operand>,
+  mutating func evalCall(_ function: TemplateFunction, name: String, nodeId: Int, arguments: ArraySlice<TemplateOperand>,
                          dot: Dot, hasFinal: Bool, final: TemplateValue?) throws -> TemplateValue? {
     let count = arguments.count + (hasFinal ? 1 : 0)
     switch function.arity {
@@ -199,10 +199,10 @@ extension Executor {
   }
 }
 
-extension Executor {
+extension TemplateExecutor {
   /// Evaluates an argument for a parameter of Go type `type`, refusing what Go refuses
   /// with Go's words: constants must be of the parameter's kind, values must have its type.
-  mutating func evalTypedArgument(_ operand: Operand, type: TemplateParameterType, dot: Dot) throws -> TemplateValue {
+  mutating func evalTypedArgument(_ operand: TemplateOperand, type: TemplateParameterType, dot: Dot) throws -> TemplateValue {
     if type == .any { return try evalArgument(operand, dot: dot) ?? .null }
     let constant: TemplateValue?
     switch operand {
@@ -242,7 +242,7 @@ extension Executor {
   }
 
   /// Go's wording for an argument that does not fit a typed parameter, reported at the operand.
-  mutating func argumentTypeFailure(_ error: TemplateArgumentError, arguments: ArraySlice<Operand>,
+  mutating func argumentTypeFailure(_ error: TemplateArgumentError, arguments: ArraySlice<TemplateOperand>,
                                     values: [TemplateValue], nodeId: Int) -> TemplateError {
     let expected = error.expected.rawValue
     guard error.index >= 0, error.index < values.count else { return fail("invalid argument") }

@@ -1,8 +1,8 @@
 /// Turns tokens into parse trees, enforcing Go's rules (defined functions,
 /// declared variables, `break` only inside `range`, …). `define` and
 /// `block` produce extra trees, returned alongside the main one.
-struct Parser {
-  var tokens: [Token]
+struct TemplateParser {
+  var tokens: [TemplateToken]
   var index = 0
   let functions: TemplateFunctionRegistry
   let parseName: String
@@ -26,7 +26,7 @@ struct Parser {
   var definitions: [ParseTree] = []
 
   init(name: String, source: [UInt8], functions: TemplateFunctionRegistry, delimiters: TemplateDelimiters) {
-    self.tokens = Lexer.tokenize(source, delimiters: delimiters)
+    self.tokens = TemplateLexer.tokenize(source, delimiters: delimiters)
     self.functions = functions
     self.parseName = name
     self.source = source
@@ -36,7 +36,7 @@ struct Parser {
   /// Parses the whole source: the main tree plus every `define`/`block` tree, in source order.
   static func parse(name: String, source: [UInt8], functions: TemplateFunctionRegistry,
                     delimiters: TemplateDelimiters = TemplateDelimiters()) throws -> (main: ParseTree, definitions: [ParseTree]) {
-    var parser = Parser(name: name, source: source, functions: functions, delimiters: delimiters)
+    var parser = TemplateParser(name: name, source: source, functions: functions, delimiters: delimiters)
     try parser.parseMain()
     if let i = parser.definitions.firstIndex(where: { $0.name == name }) {
       if !parser.tree.isEmpty {
@@ -57,7 +57,7 @@ struct Parser {
   }
 
   /// The error for a lexing failure token, naming where a multi-line action began.
-  func lexFailure(_ token: Token) -> TemplateError {
+  func lexFailure(_ token: TemplateToken) -> TemplateError {
     let message = token.text
     var extra = ""
     if actionLine != 0 && actionLine != token.line {
@@ -67,14 +67,14 @@ struct Parser {
     return error(message + extra, line: token.line)
   }
 
-  func unexpected(_ token: Token, _ context: String) -> TemplateError {
+  func unexpected(_ token: TemplateToken, _ context: String) -> TemplateError {
     if token.kind == .error { return lexFailure(token) }
     return error("unexpected \(token.goDescription) in \(context)")
   }
 
-  // MARK: Token stream
+  // MARK: TemplateToken stream
 
-  mutating func next() throws -> Token {
+  mutating func next() throws -> TemplateToken {
     guard index < tokens.count else { throw error("unexpected EOF") }
     let token = tokens[index]
     index += 1
@@ -82,7 +82,7 @@ struct Parser {
     return token
   }
 
-  func peek() throws -> Token {
+  func peek() throws -> TemplateToken {
     guard index < tokens.count else { throw error("unexpected EOF") }
     return tokens[index]
   }
@@ -91,19 +91,19 @@ struct Parser {
     index -= count
   }
 
-  mutating func nextNonSpace() throws -> Token {
+  mutating func nextNonSpace() throws -> TemplateToken {
     var token = try next()
     while token.kind == .space { token = try next() }
     return token
   }
 
-  mutating func peekNonSpace() throws -> Token {
+  mutating func peekNonSpace() throws -> TemplateToken {
     let token = try nextNonSpace()
     backup()
     return token
   }
 
-  mutating func expect(_ kind: Token.Kind, _ context: String) throws -> Token {
+  mutating func expect(_ kind: TemplateToken.Kind, _ context: String) throws -> TemplateToken {
     let token = try nextNonSpace()
     guard token.kind == kind else { throw unexpected(token, context) }
     return token
@@ -133,7 +133,7 @@ struct Parser {
   }
 
   /// A nested tree for `define` or `block`, parsed with a fresh variable scope.
-  mutating func withNestedTree(named name: String, _ body: (inout Parser) throws -> Void) throws {
+  mutating func withNestedTree(named name: String, _ body: (inout TemplateParser) throws -> Void) throws {
     let saved = (tree, variables, rangeDepth, pendingDeclarations, branchOnlyNames)
     tree = ParseTree(name: name, parseName: parseName, source: source)
     variables = ["$"]
@@ -172,8 +172,8 @@ struct Parser {
   }
 
   /// Nodes up to `{{end}}` or `{{else}}`; returns the list and Go's name of the terminator.
-  mutating func itemList() throws -> ([Node], String) {
-    var list: [Node] = []
+  mutating func itemList() throws -> ([TemplateNode], String) {
+    var list: [TemplateNode] = []
     while try peekNonSpace().kind != .eof {
       let (node, terminator) = try textOrAction()
       if let terminator { return (list, terminator) }
@@ -183,7 +183,7 @@ struct Parser {
   }
 
   /// One text or action; the terminator is Go's name for `{{end}}` / `{{else}}` when one was read.
-  mutating func textOrAction() throws -> (Node?, String?) {
+  mutating func textOrAction() throws -> (TemplateNode?, String?) {
     let token = try nextNonSpace()
     switch token.kind {
     case .text:
@@ -197,7 +197,7 @@ struct Parser {
     }
   }
 
-  mutating func action() throws -> (Node?, String?) {
+  mutating func action() throws -> (TemplateNode?, String?) {
     let token = try nextNonSpace()
     switch token.kind {
     case .keyword(.block): return (try blockControl(), nil)
@@ -233,7 +233,7 @@ struct Parser {
     if nesting > Self.maximumNesting { throw error("max expression depth exceeded") }
   }
 
-  mutating func control(_ keyword: Token.Keyword) throws -> Node {
+  mutating func control(_ keyword: TemplateToken.Keyword) throws -> TemplateNode {
     try enterNesting()
     defer { nesting -= 1 }
     let context = keyword.rawValue
@@ -246,7 +246,7 @@ struct Parser {
     let (body, firstEnd) = try itemList()
     var end = firstEnd
     if keyword == .range { rangeDepth -= 1 }
-    var elseBody: [Node]?
+    var elseBody: [TemplateNode]?
     if end == "{{else}}" {
       // Only one branch runs: the else branch never sees the body's declarations.
       let bodyNames = variables[afterPipeline...]
@@ -263,7 +263,7 @@ struct Parser {
       }
     }
     let id = node(branchPosition, "{{\(context) \(tree.nodeDescriptions[pipe.id])}}")
-    let branch = Branch(id: id, pipeline: pipe, body: body, elseBody: elseBody)
+    let branch = TemplateBranch(id: id, pipeline: pipe, body: body, elseBody: elseBody)
     switch keyword {
     case .if: return .ifBranch(branch)
     case .range: return .rangeLoop(branch)
@@ -271,16 +271,16 @@ struct Parser {
     }
   }
 
-  mutating func templateName(_ token: Token, _ context: String) throws -> String {
+  mutating func templateName(_ token: TemplateToken, _ context: String) throws -> String {
     guard token.kind == .string || token.kind == .rawString else { throw unexpected(token, context) }
     return try unquote(token)
   }
 
-  mutating func templateControl() throws -> Node {
+  mutating func templateControl() throws -> TemplateNode {
     let context = "template clause"
     let token = try nextNonSpace()
     let name = try templateName(token, context)
-    var pipe: Pipeline?
+    var pipe: TemplatePipeline?
     if try nextNonSpace().kind != .rightDelim {
       backup()
       pipe = try pipeline(context: context, end: .rightDelim)
@@ -290,7 +290,7 @@ struct Parser {
     return .template(TemplateCall(id: id, name: name, pipeline: pipe))
   }
 
-  mutating func blockControl() throws -> Node {
+  mutating func blockControl() throws -> TemplateNode {
     let context = "block clause"
     let token = try nextNonSpace()
     let name = try templateName(token, context)

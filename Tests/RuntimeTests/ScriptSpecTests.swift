@@ -14,10 +14,16 @@ struct ScriptSpecTests {
   @Test(arguments: SpecFile.files(in: ScriptSpecTests.root))
   func spec(_ name: String) throws {
     let file = try SpecFile(path: ScriptSpecTests.root + "/" + name)
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("howl-spec-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
     let interpreter = Interpreter()
     Library.installAll(into: interpreter)
     RuntimeLibrary.install(into: interpreter)
-    let problems = file.mismatches(file.run(in: interpreter))
+    let cluster = ClusterContext(store: Store(root: scratch))
+    ClusterLibrary.install(into: interpreter, cluster: cluster)
+    interpreter.define("test_root", .string(scratch))
+    let problems = file.mismatches(file.run(in: interpreter) { try cluster.commit() })
     #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "\n"))")
   }
 }

@@ -1,11 +1,18 @@
 /// `print`, `len`, `type`, `fail`, `assert` and other everyday functions.
 enum Basics {
+  /// How `print` shows a value: an object alone in full (a node as its
+  /// block, a node set as its table), everything else as `str` does.
+  static func printed(_ v: Value) -> String {
+    if case .object(let o) = v { return o.blockDescription }
+    return v.description
+  }
+
   static func install(into i: Interpreter) {
     i.define("print") { interp, args in
       try args.expect("print", count: 0...Int.max, labels: ["end", "sep"])
       let sep = try args.named("sep").map { try Library.string($0, "sep") } ?? " "
       let end = try args.named("end").map { try Library.string($0, "end") } ?? "\n"
-      interp.output(args.positional.map(\.description).joined(separator: sep) + end)
+      interp.output(args.positional.map(Basics.printed).joined(separator: sep) + end)
       return .null
     }
     i.define("len") { interp, args in

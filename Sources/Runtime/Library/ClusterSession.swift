@@ -31,7 +31,9 @@ public final class ClusterSession {
   }
 
   /// What the staged changes do, grouped (`sc[001-004]: image a → b`).
-  public func diff() -> [String] { StateDiff.lines(from: base, to: working) }
+  public func diff() -> [String] {
+    StateDiff.lines(from: RootStrategy.foldedForDiff(base), to: RootStrategy.foldedForDiff(working))
+  }
 
   /// Writes the staged changes; if another process committed meanwhile,
   /// re-applies them on its state. Returns the diff that was written.

@@ -107,16 +107,32 @@ final class RootStrategy: HostObject {
 
   /// The strategy a node or profile has, read back from Warewulf's fields.
   static func read(_ owner: EntityRef) throws -> RootStrategy {
-    let root = try owner.effective(FieldPath(["root"]))?.stringValue ?? ""
+    var failure: Error?
+    let strategy = read { path in
+      do { return try owner.effective(path) } catch { failure = error; return nil }
+    }
+    if let failure { throw failure }
+    return strategy
+  }
+
+  /// The strategy an entity's own fields describe, or nil if it sets none.
+  static func own(_ entity: Entity) -> RootStrategy? {
+    guard entity[FieldPath(["root"])] != nil else { return nil }
+    return read { entity[$0] }
+  }
+
+  /// Reads `root`, and the disk layout it names, through `lookup`.
+  static func read(_ lookup: (FieldPath) -> ConfValue?) -> RootStrategy {
+    let root = lookup(FieldPath(["root"]))?.stringValue ?? ""
     switch root {
     case "", "initramfs": return RootStrategy(.initramfs)
     case "tmpfs", "ramfs": return RootStrategy(.tmpfs)
     default: break
     }
-    let format = try owner.effective(FieldPath(["filesystems", root, "format"]))?.stringValue
+    let format = lookup(FieldPath(["filesystems", root, "format"]))?.stringValue
     let kind = format.flatMap(Kind.init(rawValue:)).flatMap { $0 == .xfs || $0 == .ext4 ? $0 : nil }
     guard let kind else { return RootStrategy(.device, device: root) }
-    if root.hasPrefix("/dev/disk/by-partlabel/"), case .map(let disks)? = try owner.effective(FieldPath(["disks"])) {
+    if root.hasPrefix("/dev/disk/by-partlabel/"), case .map(let disks)? = lookup(FieldPath(["disks"])) {
       let label = String(root.dropFirst("/dev/disk/by-partlabel/".count))
       for (disk, value) in disks {
         if case .map(let fields) = value, case .map(let partitions)? = fields["partitions"], partitions[label] != nil {
@@ -125,6 +141,22 @@ final class RootStrategy: HostObject {
       }
     }
     return RootStrategy(kind, device: root)
+  }
+
+  /// The state with every root strategy folded into one `root` value
+  /// (`xfs(/dev/nvme0n1)`) and its disk layout removed, so a diff says
+  /// `root initramfs() → xfs(/dev/nvme0n1)` instead of listing partitions.
+  static func foldedForDiff(_ state: ClusterState) -> ClusterState {
+    var out = state
+    func fold(_ entity: inout Entity, isNode: Bool) {
+      let strategy = own(entity) ?? (isNode ? RootStrategy(.initramfs) : nil)
+      guard let strategy else { return }
+      removeDiskLayout(from: &entity)
+      entity[FieldPath(["root"])] = .string(strategy.inlineDescription)
+    }
+    for id in out.cluster.nodes.keys { fold(&out.cluster.nodes[id]!, isNode: true) }
+    for id in out.cluster.profiles.keys { fold(&out.cluster.profiles[id]!, isNode: false) }
+    return out
   }
 }
 

@@ -13,7 +13,11 @@ struct Prompt {
   private let uncommitted: Bool
 
   init(selection: (register: String, value: Value)?, uncommitted: Bool) {
-    self.selection = selection.map { "\($0.register) \(Self.shortened($0.value.description))" }
+    self.selection = selection.map { register, value in
+      // Objects describe themselves with their kind ("node sc001"); say it once.
+      let text = value.description
+      return text.hasPrefix(register + " ") ? Self.shortened(text) : "\(register) \(Self.shortened(text))"
+    }
     self.uncommitted = uncommitted
     text = "howl" + (self.selection.map { " " + $0 } ?? "") + (uncommitted ? "*" : "") + "> "
   }

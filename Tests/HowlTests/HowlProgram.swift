@@ -13,7 +13,7 @@ enum HowlProgram {
   static func environment(home: ScratchDirectory) -> [String: String] {
     [
       "TERM": "xterm", "NO_COLOR": "1", "LANG": "C.UTF-8",
-      "HOME": home.path, "HOWL_HISTORY": home.historyPath,
+      "HOME": home.path, "HOWL_HISTORY": home.historyPath, "HOWL_ROOT": home.path + "/root",
       "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
     ]
   }

@@ -68,6 +68,23 @@ struct REPLTests {
     #expect(try howl.enter("kept * 6") == "42\n")
   }
 
+  @Test func promptMarksStagedChangesAndCompletesNodeNames() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    try howl.send("let added = nodes.add(\"sc[001-003]\")\r")
+    try howl.expect("howl*> ")
+    try howl.send("use node \"sc002\"\r")
+    try howl.expect("node sc002*> ")
+    try howl.send("nodes[\"sc00\t")
+    let listing = try howl.expect("sc003")
+    #expect(listing.contains("sc001") || listing.contains("sc002"))
+    try howl.send("\u{3}")
+    try howl.send("commit()\r")
+    try howl.expect("+ node sc[001-003]")
+    try howl.expect("howl node sc002> ")
+  }
+
   @Test func errorIsReportedAndSessionContinues() throws {
     let home = try ScratchDirectory()
     let howl = try HowlProgram.interactive(home: home)

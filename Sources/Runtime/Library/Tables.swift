@@ -58,36 +58,37 @@ enum EntityBlock {
     let merged = e.kind == .node ? try e.cluster.merged(e.id) : nil
     for spec in e.specs {
       let path = FieldPath([spec.key])
+      var mark = ""
+      if let merged, own[path] == nil, let source = merged.source(of: path), !source.isEmpty {
+        mark = "  (from \(source))"
+      }
+      if case .netdevs = spec.kind {
+        let view = NetdevsView(e, path)
+        for name in try view.names() {
+          guard case .object(let device) = view.device(name) else { continue }
+          lines.append("  " + "netdevs.\(name)".padding(toLength: 17, withPad: " ", startingAt: 0) + device.inlineDescription)
+        }
+        continue
+      }
       let value: Value
       switch spec.kind {
       case .root:
         let strategy = try RootStrategy.read(e)
         if try strategy.kind == .initramfs && e.effective(path) == nil { continue }
         value = .object(strategy)
-      case .mounts: value = try MountValue.list(try e.effective(path))
       default:
-        guard let conf = try e.effective(path) else { continue }
-        value = ConfConversion.value(conf, kind: spec.kind)
+        guard try e.effective(path) != nil else { continue }
+        value = try e.read(spec, at: path)
       }
       if case .list(let l) = value, l.items.isEmpty { continue }
-      var text: String
+      let text: String
       switch value {
       case .object(let o): text = o.inlineDescription
       case .string(let s): text = s
       default: text = value.repr
       }
-      if spec.key == "network devices" || spec.key == "disks" || spec.key == "filesystems" { text = compactData(value) }
-      var mark = ""
-      if let merged, own[path] == nil, let source = merged.source(of: path), !source.isEmpty {
-        mark = "  (from \(source))"
-      }
       lines.append("  " + spec.name.padding(toLength: 17, withPad: " ", startingAt: 0) + text + mark)
     }
     return lines.joined(separator: "\n")
-  }
-
-  private static func compactData(_ v: Value) -> String {
-    if case .object(let o) = v { return o.inlineDescription }
-    return v.repr
   }
 }

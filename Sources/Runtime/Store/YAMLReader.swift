@@ -30,6 +30,10 @@ struct YAMLReader {
       if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
       return ConfigError(file: file, line: mark.line, column: mark.column,
                          keyPath: enclosingKeys(line: mark.line), message: message)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let path = enclosingKeys(line: context.mark.line).keys + [duplicates.first ?? ""]
+      return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
+                         keyPath: FieldPath(path), message: "duplicate key")
     case .reader(let problem, let offset, _, _):
       return ConfigError(file: file, line: 0, column: 0, keyPath: FieldPath([]),
                          message: problem + (offset.map { " at byte \($0)" } ?? ""))

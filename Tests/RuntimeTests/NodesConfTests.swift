@@ -227,3 +227,26 @@ import Testing
   }
 }
 
+
+@Suite struct NodesConfUpgradeTests {
+  @Test func upgradesLegacyKeysOnlyWhenAsked() throws {
+    let config = try NodesConf.parse(try Fixtures.nodesConf("ww45.conf"), file: "ww45.conf")
+    let upgraded = config.upgraded()
+    let profile = try #require(upgraded.profiles["default"])
+    #expect(profile[FieldPath("image name")] == .string("rocky-8"))
+    #expect(profile[FieldPath("container name")] == nil)
+    #expect(profile[FieldPath("kernel", "args")] == .strings(["quiet", "crashkernel=no", "vga=791", "net.naming-scheme=v238"]))
+    #expect(profile[FieldPath("kernel", "override")] == nil)
+    #expect(profile[FieldPath("ipmi", "username")] == .string("admin"))
+    #expect(profile[FieldPath("tags", "foo")] == .string("bar"))
+    let n1 = try #require(upgraded.nodes["n0001"])
+    #expect(n1[FieldPath("ipmi", "ipaddr")] == .string("10.0.3.1"))
+    #expect(n1[FieldPath("primary network")] == .string("default"))
+    let n2 = try #require(upgraded.nodes["n0002"])
+    #expect(n2[FieldPath("network devices", "default", "ipaddr6")] == .string("fd00::2"))
+    #expect(n2[FieldPath("network devices", "default", "prefixlen6")] == .string("64"))
+    #expect(upgraded.extra.isEmpty)
+    #expect(try NodesConf.parse(NodesConf.serialize(upgraded), file: "t") == upgraded)
+    #expect(config.profiles["default"]![FieldPath("container name")] != nil, "the original is untouched")
+  }
+}

@@ -62,6 +62,7 @@ import Testing
     #expect(Hostlist.compress([]) == "")
     #expect(Hostlist.compress(["b", "a", "a"]) == "a,b")
     #expect(Hostlist.compress(["sc003", "sc001", "sc002", "sc010"]) == "sc[001-003,010]")
+    #expect(Hostlist.compress(["x%s1", "x%s2", "a%b"]) == "a%b,x%s[1-2]")
   }
 
   /// Random sets of names over several shapes, compressed by Howl and by nodeset.

@@ -202,6 +202,12 @@ import Testing
     }
   }
 
+  @Test func deepNestingIsAnErrorNotACrash() {
+    for text in [String(repeating: "[", count: 100_000), "nodes:\n  n1:\n    resources:\n      r: " + String(repeating: "{a: ", count: 50_000)] {
+      #expect(throws: ConfigError.self) { try NodesConf.parse(text, file: "deep") }
+    }
+  }
+
   /// Arbitrary bytes never crash the reader: they parse or throw `ConfigError`.
   @Test func neverCrashesOnGarbage() {
     var generator = SeededGenerator(seed: 7)

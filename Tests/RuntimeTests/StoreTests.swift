@@ -18,6 +18,7 @@ import Testing
 
   @Test func loadOfAnEmptyRootIsFreshAndWritesNothing() throws {
     let root = try Fixtures.scratch("store")
+    defer { try? FileManager.default.removeItem(atPath: root) }
     let store = Store(root: root)
     #expect(try store.load() == ClusterState())
     #expect(!FileManager.default.fileExists(atPath: root + "/etc"))
@@ -28,6 +29,7 @@ import Testing
 
   @Test func commitWritesAndLoadReadsBack() throws {
     let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
     let base = try store.load()
     var state = base
     state.cluster.nodes["n1"] = Self.node("n1", "10.0.0.1")
@@ -40,6 +42,7 @@ import Testing
 
   @Test func unchangedFilesAreNotRewritten() throws {
     let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
     let base = try store.load()
     var state = base
     state.cluster.nodes["n1"] = Self.node("n1", "10.0.0.1")
@@ -53,6 +56,7 @@ import Testing
 
   @Test func staleBaseCallsReapplyOnTheFreshState() throws {
     let root = try Fixtures.scratch("store")
+    defer { try? FileManager.default.removeItem(atPath: root) }
     let mine = Store(root: root), theirs = Store(root: root)
     let base = try mine.load()
     var other = try theirs.load()
@@ -74,6 +78,7 @@ import Testing
 
   @Test func reapplyThrowingLeavesFilesByteIdentical() throws {
     let root = try Fixtures.scratch("store")
+    defer { try? FileManager.default.removeItem(atPath: root) }
     let mine = Store(root: root), theirs = Store(root: root)
     let base = try mine.load()
     var other = base
@@ -92,6 +97,7 @@ import Testing
 
   @Test func aBrokenNodesConfIsNeverOverwritten() throws {
     let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
     try FileManager.default.createDirectory(atPath: store.root + "/etc/howl", withIntermediateDirectories: true)
     let broken = "nodes:\n  n1: {profiles: [default\n"
     try broken.write(toFile: store.nodesConfPath, atomically: false, encoding: .utf8)
@@ -103,6 +109,7 @@ import Testing
 
   @Test func warewulfNodesConfLoadsAndCommitsWithoutChangingOtherNodes() throws {
     let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
     try FileManager.default.createDirectory(atPath: store.root + "/etc/howl", withIntermediateDirectories: true)
     try Fixtures.nodesConf("ww47.conf").write(toFile: store.nodesConfPath, atomically: false, encoding: .utf8)
     let base = try store.load()
@@ -171,6 +178,7 @@ import Testing
 
   @Test func sigkillNeverLeavesAHalfWrittenFile() throws {
     let root = try Fixtures.scratch("crash")
+    defer { try? FileManager.default.removeItem(atPath: root) }
     var generator = SeededGenerator(seed: 99)
     var seenRounds = Set<Int>()
     for _ in 0..<12 {
@@ -199,6 +207,7 @@ import Testing
 
   @Test func concurrentWritersLoseNothing() throws {
     let root = try Fixtures.scratch("concurrent")
+    defer { try? FileManager.default.removeItem(atPath: root) }
     let a = try Self.spawnChild(["HOWL_STORE_CHILD": root, "HOWL_STORE_CHILD_PREFIX": "a"])
     let b = try Self.spawnChild(["HOWL_STORE_CHILD": root, "HOWL_STORE_CHILD_PREFIX": "b"])
     a.waitUntilExit()

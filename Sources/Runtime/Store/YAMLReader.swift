@@ -100,7 +100,7 @@ struct YAMLReader {
   func value(_ node: Node, _ shape: Schema.Shape, _ path: FieldPath) throws -> ConfValue {
     switch (shape, node) {
     case (_, .alias):
-      throw error(node, path, "YAML aliases are not supported")
+      throw error(node, path, "unresolved YAML alias")
     case (.scalar, .scalar(let scalar)):
       return YAMLReader.scalar(scalar)
     case (.scalar, _):
@@ -156,7 +156,7 @@ struct YAMLReader {
       for (key, child) in try entries(node, path) { out[key] = try any(child, path.appending(key)) }
       return .map(out)
     case .alias:
-      throw error(node, path, "YAML aliases are not supported")
+      throw error(node, path, "unresolved YAML alias")
     }
   }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Hostlist compression, folding names exactly as ClusterShell 1.9's
 /// `nodeset -f` does (`NodeSet.__str__`, `RangeSetND` folding), so Howl
 /// prints the same hostlists sysadmins see from their other tools.
@@ -13,19 +15,21 @@ extension Hostlist {
       patterns[pattern, default: []].append(indexes)
     }
     var out: [String] = []
-    for pattern in patterns.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+    // Sorted as ClusterShell sorts its patterns, which mark digit runs with "%s".
+    let sortKey = { (pattern: String) in pattern.replacingOccurrences(of: marker, with: "%s") }
+    for pattern in patterns.keys.sorted(by: { sortKey($0).utf8.lexicographicallyPrecedes(sortKey($1).utf8) }) {
       let vectors = patterns[pattern]!
       if vectors[0].isEmpty { out.append(pattern); continue }
       for vector in fold(vectors) {
         var text = ""
         var axis = 0
         var rest = Substring(pattern)
-        while let marker = rest.range(of: "%s") {
-          text += rest[..<marker.lowerBound]
+        while let found = rest.range(of: marker) {
+          text += rest[..<found.lowerBound]
           let set = vector[axis]
           text += set.count > 1 ? "[" + format(set) + "]" : format(set)
           axis += 1
-          rest = rest[marker.upperBound...]
+          rest = rest[found.upperBound...]
         }
         out.append(text + rest)
       }
@@ -33,17 +37,21 @@ extension Hostlist {
     return out.joined(separator: ",")
   }
 
-  /// `r1-n08` → (`r%s-n%s`, ["1", "08"]).
+  /// Stands for a digit run in a pattern; a control character, so no name
+  /// can contain it by accident.
+  static let marker = "\u{1}"
+
+  /// `r1-n08` → (`r•-n•`, ["1", "08"]), • being `marker`.
   static func split(_ name: String) -> (String, [String]) {
     var pattern = ""
     var indexes: [String] = []
     var digits = ""
     for c in name {
       if c.isASCIIDigit { digits.append(c); continue }
-      if !digits.isEmpty { pattern += "%s"; indexes.append(digits); digits = "" }
+      if !digits.isEmpty { pattern += marker; indexes.append(digits); digits = "" }
       pattern.append(c)
     }
-    if !digits.isEmpty { pattern += "%s"; indexes.append(digits) }
+    if !digits.isEmpty { pattern += marker; indexes.append(digits) }
     return (pattern, indexes)
   }
 

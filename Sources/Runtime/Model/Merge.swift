@@ -98,7 +98,8 @@ extension ClusterConfig {
         target[key] = .list(existing + items)
         contributors[here, default: []].append(name)
       case (_, .map(let entries)):
-        if entries.isEmpty { continue }
+        // An empty map still names its key (a netdev with no settings yet exists).
+        if entries.isEmpty && target[key] != nil { continue }
         var fresh = OrderedDictionary<String, ConfValue>()
         dropContributors(under: here, &contributors)
         merge(into: &fresh, entries, at: here, source: name, contributors: &contributors)

@@ -72,6 +72,21 @@ enum AtomicFile {
     try syncDirectory(directory)
   }
 
+  /// Deletes temporary files `write` left for `path` when its process died
+  /// mid-write. Call only while holding the lock: then no write is under way.
+  static func removeStaleTemporaries(for path: String) {
+    let directory = parent(of: path)
+    let prefix = ".\(basename(of: path))."
+    guard let dir = opendir(directory) else { return }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name.hasPrefix(prefix) && name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+    }
+  }
+
   static func syncDirectory(_ directory: String) throws {
     let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd < 0 { throw SystemError(operation: "open", path: directory, code: errno) }

@@ -66,6 +66,8 @@ public final class Store {
     try AtomicFile.makeDirectories(AtomicFile.parent(of: nodesConfPath))
     try AtomicFile.makeDirectories(AtomicFile.parent(of: serverConfPath))
     return try AtomicFile.withLock(lockPath) {
+      AtomicFile.removeStaleTemporaries(for: nodesConfPath)
+      AtomicFile.removeStaleTemporaries(for: serverConfPath)
       let current = try load()
       var target = current == base ? state : try reapply(current)
       target.cluster = target.cluster.canonicalized()

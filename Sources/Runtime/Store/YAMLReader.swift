@@ -30,6 +30,10 @@ struct YAMLReader {
       if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
       return ConfigError(file: file, line: mark.line, column: mark.column,
                          keyPath: enclosingKeys(line: mark.line), message: message)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let path = enclosingKeys(line: context.mark.line).keys + [duplicates.first ?? ""]
+      return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
+                         keyPath: FieldPath(path), message: "duplicate key")
     case .reader(let problem, let offset, _, _):
       return ConfigError(file: file, line: 0, column: 0, keyPath: FieldPath([]),
                          message: problem + (offset.map { " at byte \($0)" } ?? ""))
@@ -96,7 +100,7 @@ struct YAMLReader {
   func value(_ node: Node, _ shape: Schema.Shape, _ path: FieldPath) throws -> ConfValue {
     switch (shape, node) {
     case (_, .alias):
-      throw error(node, path, "YAML aliases are not supported")
+      throw error(node, path, "unresolved YAML alias")
     case (.scalar, .scalar(let scalar)):
       return YAMLReader.scalar(scalar)
     case (.scalar, _):
@@ -152,7 +156,7 @@ struct YAMLReader {
       for (key, child) in try entries(node, path) { out[key] = try any(child, path.appending(key)) }
       return .map(out)
     case .alias:
-      throw error(node, path, "YAML aliases are not supported")
+      throw error(node, path, "unresolved YAML alias")
     }
   }
 

@@ -1,0 +1,109 @@
+import CArchive
+import Foundation
+
+/// Writes a cpio archive in the "newc" format (what the Linux kernel and
+/// iPXE unpack as an initramfs), entry by entry, through libarchive.
+/// Uncompressed: compress the finished file with `Gzip`.
+public final class CpioWriter {
+  /// What an archive entry is.
+  public enum Kind {
+    case directory
+    case file(contents: [UInt8])
+    case symlink(target: String)
+  }
+
+  /// Ownership, mode and time of an entry.
+  public struct Metadata {
+    public var mode: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mtime: Int
+
+    public init(mode: UInt32, uid: UInt32 = 0, gid: UInt32 = 0, mtime: Int = 0) {
+      self.mode = mode
+      self.uid = uid
+      self.gid = gid
+      self.mtime = mtime
+    }
+  }
+
+  private let archive: OpaquePointer
+  private let entry: OpaquePointer
+  private var finished = false
+  public let path: String
+
+  /// Creates (truncates) the archive at `path`.
+  public init(path: String) throws {
+    self.path = path
+    guard let a = archive_write_new() else { throw ArchiveError("cannot create an archive writer") }
+    archive = a
+    guard let e = archive_entry_new() else {
+      archive_write_free(a)
+      throw ArchiveError("cannot create an archive entry")
+    }
+    entry = e
+    try check(archive_write_set_format_cpio_newc(a), "set the cpio newc format")
+    try check(archive_write_set_bytes_in_last_block(a, 1), "set the block size")
+    try check(archive_write_open_filename(a, path), "open \(path)")
+  }
+
+  deinit {
+    if !finished { archive_write_close(archive) }
+    archive_entry_free(entry)
+    archive_write_free(archive)
+  }
+
+  private func check(_ status: Int32, _ what: String) throws {
+    guard status >= ARCHIVE_WARN else {
+      let message = archive_error_string(archive).map { String(cString: $0) } ?? "error \(status)"
+      throw ArchiveError("cannot \(what): \(message)")
+    }
+  }
+
+  /// Adds one entry; `path` is relative to the archive root (`etc/hosts`).
+  public func add(_ path: String, _ kind: Kind, _ meta: Metadata) throws {
+    archive_entry_clear(entry)
+    archive_entry_set_pathname(entry, path)
+    archive_entry_set_uid(entry, Int64(meta.uid))
+    archive_entry_set_gid(entry, Int64(meta.gid))
+    archive_entry_set_mtime(entry, meta.mtime, 0)
+    if case .directory = kind { archive_entry_set_nlink(entry, 2) } else { archive_entry_set_nlink(entry, 1) }
+    let permissions = meta.mode & 0o7777
+    switch kind {
+    case .directory:
+      archive_entry_set_mode(entry, S_IFDIR | permissions)
+      archive_entry_set_size(entry, 0)
+      try check(archive_write_header(archive, entry), "write \(path)")
+    case .symlink(let target):
+      archive_entry_set_mode(entry, S_IFLNK | 0o777)
+      archive_entry_set_symlink(entry, target)
+      archive_entry_set_size(entry, 0)
+      try check(archive_write_header(archive, entry), "write \(path)")
+    case .file(let contents):
+      archive_entry_set_mode(entry, S_IFREG | permissions)
+      archive_entry_set_size(entry, Int64(contents.count))
+      try check(archive_write_header(archive, entry), "write \(path)")
+      try contents.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+          let n = archive_write_data(archive, buffer.baseAddress! + offset, buffer.count - offset)
+          guard n > 0 else { throw ArchiveError("cannot write the contents of \(path)") }
+          offset += n
+        }
+      }
+    }
+  }
+
+  /// Writes the trailer and closes the file.
+  public func finish() throws {
+    guard !finished else { return }
+    finished = true
+    try check(archive_write_close(archive), "finish \(path)")
+  }
+}
+
+/// A failure reading or writing an archive.
+public struct ArchiveError: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}

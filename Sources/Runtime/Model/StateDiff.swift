@@ -45,11 +45,16 @@ public enum StateDiff {
     var after = OrderedDictionary<FieldPath, ConfValue>()
     flatten(old, FieldPath([]), &before)
     flatten(new, FieldPath([]), &after)
+    // An empty map that gained (or lost) entries shows as its entries only.
+    func isEmptyMapWithEntries(_ path: FieldPath, _ value: ConfValue, in other: OrderedDictionary<FieldPath, ConfValue>) -> Bool {
+      guard case .map(let m) = value, m.isEmpty else { return false }
+      return other.keys.contains { $0.keys.count > path.keys.count && $0.keys.starts(with: path.keys) }
+    }
     var out: [String] = []
-    for (path, value) in after where before[path] != value {
+    for (path, value) in after where before[path] != value && !isEmptyMapWithEntries(path, value, in: before) {
       out.append("\(path) \(before[path].map(\.description) ?? "(unset)") → \(value)")
     }
-    for (path, value) in before where after[path] == nil {
+    for (path, value) in before where after[path] == nil && !isEmptyMapWithEntries(path, value, in: after) {
       out.append("\(path) \(value) → (unset)")
     }
     return out

@@ -107,6 +107,15 @@ import Testing
     #expect(String(decoding: Self.bytes(store.nodesConfPath)!, as: UTF8.self) == broken)
   }
 
+  @Test func aStateNodesConfCannotHoldIsRefused() throws {
+    let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
+    var state = try store.load()
+    state.cluster.nodes["n1"] = Entity(fields: ["system overlay": .list([.map(["a": .string("b")])])])
+    #expect(throws: ModelError.self) { try store.commit(base: try store.load(), state: state) }
+    #expect(!FileManager.default.fileExists(atPath: store.nodesConfPath))
+  }
+
   @Test func warewulfNodesConfLoadsAndCommitsWithoutChangingOtherNodes() throws {
     let store = Store(root: try Fixtures.scratch("store"))
     defer { try? FileManager.default.removeItem(atPath: store.root) }

@@ -164,11 +164,13 @@ import Testing
     let store = Store(root: root)
     if environment["HOWL_STORE_CHILD_MODE"] == "crash" {
       var round = 0
-      while true {
+      let deadline = Date().addingTimeInterval(60)  // in case the parent died without killing us
+      while Date() < deadline {
         let base = try store.load()
         _ = try store.commit(base: base, state: Self.crashState(round)) { _ in Self.crashState(round) }
         round += 1
       }
+      return
     }
     let prefix = environment["HOWL_STORE_CHILD_PREFIX"] ?? "x"
     for index in 0..<50 {

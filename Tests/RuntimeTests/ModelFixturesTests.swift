@@ -10,7 +10,7 @@ enum Fixtures {
     try String(contentsOf: directory.appendingPathComponent("nodesconf/\(name)"), encoding: .utf8)
   }
 
-  static let nodesConfNames = ["ww45.conf", "ww46.conf", "ww47.conf", "quoting.conf"]
+  static let nodesConfNames = ["ww45.conf", "ww46.conf", "ww47.conf", "ww47-yamlv3.conf", "quoting.conf"]
 
   /// A fresh empty directory under /tmp for one test.
   static func scratch(_ label: String) throws -> String {

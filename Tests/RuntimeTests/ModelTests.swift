@@ -36,6 +36,15 @@ import Testing
     #expect(ConfValue.list([.map([:])]).listValue == nil)
   }
 
+  @Test func validateNamesTheFirstBadPath() throws {
+    try ClusterConfig.empty.validate()
+    var config = ClusterConfig.empty
+    config.nodes["n1"] = Entity(fields: ["network devices": .map(["default": .string("x")])])
+    #expect(throws: ModelError("nodes.n1.network devices.default: expected a map, found a scalar")) { try config.validate() }
+    config.nodes["n1"] = Entity(fields: ["kernel": .map(["args": .map([:])]), "resources": .map(["x": .list([.map([:])])])])
+    #expect(throws: ModelError("nodes.n1.kernel.args: expected a list, found a map")) { try config.validate() }
+  }
+
   @Test func freshClusterHasDefaultProfile() {
     #expect(Array(ClusterConfig.empty.profiles.keys) == ["default"])
     #expect(ClusterConfig.empty.nodes.isEmpty)

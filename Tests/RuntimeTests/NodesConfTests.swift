@@ -1,3 +1,4 @@
+import Foundation
 import OrderedCollections
 import Testing
 @testable import Runtime
@@ -61,6 +62,18 @@ import Testing
     let config = ClusterConfig(profiles: ["default": Entity()], nodes: ["n1": entity])
     let back = try NodesConf.parse(NodesConf.serialize(config), file: "t")
     #expect(back == config.canonicalized())
+  }
+
+  /// Indentation, comments and the document marker are layout: the content
+  /// of a yaml.v3-style file equals that of the same file in Howl's layout.
+  @Test func layoutDoesNotMatter() throws {
+    let v3 = try NodesConf.parse(try Fixtures.nodesConf("ww47-yamlv3.conf"), file: "v3")
+    let howl = try NodesConf.parse(NodesConf.serialize(v3), file: "howl")
+    #expect(v3 == howl)
+    #expect(v3.nodes["n1"]?[FieldPath("disks", "/dev/vda", "partitions", "rootfs", "number")] == .string("1"))
+    #expect(try v3.merged("n1").value(at: FieldPath("resources", "fstab"))?.listValue == nil, "fstab items are maps")
+    let crlf = try Fixtures.nodesConf("ww46.conf").replacingOccurrences(of: "\n", with: "\r\n")
+    #expect(try NodesConf.parse(crlf, file: "crlf") == NodesConf.parse(try Fixtures.nodesConf("ww46.conf"), file: "lf"))
   }
 
   @Test func keepsLegacyKeysAsWritten() throws {

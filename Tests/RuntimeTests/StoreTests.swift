@@ -107,6 +107,15 @@ import Testing
     #expect(String(decoding: Self.bytes(store.nodesConfPath)!, as: UTF8.self) == broken)
   }
 
+  @Test func aStateNodesConfCannotHoldIsRefused() throws {
+    let store = Store(root: try Fixtures.scratch("store"))
+    defer { try? FileManager.default.removeItem(atPath: store.root) }
+    var state = try store.load()
+    state.cluster.nodes["n1"] = Entity(fields: ["system overlay": .list([.map(["a": .string("b")])])])
+    #expect(throws: ModelError.self) { try store.commit(base: try store.load(), state: state) }
+    #expect(!FileManager.default.fileExists(atPath: store.nodesConfPath))
+  }
+
   @Test func warewulfNodesConfLoadsAndCommitsWithoutChangingOtherNodes() throws {
     let store = Store(root: try Fixtures.scratch("store"))
     defer { try? FileManager.default.removeItem(atPath: store.root) }
@@ -155,11 +164,13 @@ import Testing
     let store = Store(root: root)
     if environment["HOWL_STORE_CHILD_MODE"] == "crash" {
       var round = 0
-      while true {
+      let deadline = Date().addingTimeInterval(60)  // in case the parent died without killing us
+      while Date() < deadline {
         let base = try store.load()
         _ = try store.commit(base: base, state: Self.crashState(round)) { _ in Self.crashState(round) }
         round += 1
       }
+      return
     }
     let prefix = environment["HOWL_STORE_CHILD_PREFIX"] ?? "x"
     for index in 0..<50 {

@@ -119,3 +119,49 @@ extension Schema {
     "discoverable": .scalar, "asset key": .scalar,
   ])
 }
+
+extension Schema {
+  /// Why `value` at `path` does not have `shape`, or nil if it does: the
+  /// same rules the nodes.conf reader applies, for values built in memory.
+  static func problem(_ value: ConfValue, _ shape: Shape, _ path: FieldPath) -> (FieldPath, String)? {
+    if case .scalar(_, .null) = value { return nil }
+    switch (shape, value) {
+    case (.any, _), (.scalar, .scalar), (.list, .scalar): return nil
+    case (.scalar, _): return (path, "expected a scalar, found \(value.shapeName)")
+    case (.list, .list(let items)):
+      for item in items {
+        if case .scalar = item { continue }
+        return (path, "expected a list of scalars, found \(item.shapeName) in it")
+      }
+      return nil
+    case (.list, _): return (path, "expected a list, found \(value.shapeName)")
+    case (.structure(let schema), .map(let entries)):
+      for (key, child) in entries {
+        if let inner = schema.fields[key], let found = problem(child, inner, path.appending(key)) { return found }
+      }
+      return nil
+    case (.map(let inner), .map(let entries)):
+      for (key, child) in entries {
+        if let found = problem(child, inner, path.appending(key)) { return found }
+      }
+      return nil
+    case (.structure, _), (.map, _): return (path, "expected a map, found \(value.shapeName)")
+    }
+  }
+}
+
+extension ClusterConfig {
+  /// Checks every node and profile against Warewulf's schema, so that a
+  /// cluster built in memory is never written in a shape nodes.conf cannot
+  /// be read back in.
+  /// - Throws: `ModelError` naming the first offending path.
+  public func validate() throws {
+    for (section, entities) in [("nodeprofiles", profiles), ("nodes", nodes)] {
+      for (id, entity) in entities {
+        if let (path, message) = Schema.problem(.map(entity.fields), .structure(Schema.entity), FieldPath(section, id)) {
+          throw ModelError("\(path): \(message)")
+        }
+      }
+    }
+  }
+}

@@ -59,6 +59,7 @@ public final class Store {
   /// atomic: temp file in the same dir, fsync, rename, fsync dir. Unchanged files are not rewritten.
   ///
   /// A file that does not parse is never overwritten: the commit throws its `ConfigError`.
+  /// A state nodes.conf could not hold (`ClusterConfig.validate`) is not written either.
   /// nodes.conf is written before howl.conf; each is atomic on its own.
   /// - Returns: the state now committed.
   public func commit(base: ClusterState, state: ClusterState,
@@ -70,6 +71,7 @@ public final class Store {
       AtomicFile.removeStaleTemporaries(for: serverConfPath)
       let current = try load()
       var target = current == base ? state : try reapply(current)
+      try target.cluster.validate()
       target.cluster = target.cluster.canonicalized()
       if target.cluster != current.cluster {
         let text = NodesConf.serialize(target.cluster)

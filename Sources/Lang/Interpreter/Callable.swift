@@ -76,7 +76,7 @@ final class Closure: Callable {
   }
 
   override func call(_ interpreter: Interpreter, _ arguments: Arguments) throws -> Value {
-    let frame = try code.bind(arguments, parent: parent, interpreter: interpreter)
+    let frame = try code.bind(arguments, parent: parent)
     return try interpreter.invoke(self, consume frame)
   }
 }
@@ -102,10 +102,8 @@ final class FunctionCode {
     self.span = span
   }
 
-  var requiredCount: Int { defaults.firstIndex { $0 != nil } ?? parameters.count }
-
   /// Places the arguments in a fresh frame, filling defaults and named ones.
-  func bind(_ arguments: Arguments, parent: Frame?, interpreter: Interpreter) throws -> Frame {
+  func bind(_ arguments: Arguments, parent: Frame?) throws -> Frame {
     let frame = Frame.make(count: slotCount, parent: parent)
     if arguments.positional.count > parameters.count {
       throw LangError("\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(arguments.positional.count)")
@@ -124,16 +122,12 @@ final class FunctionCode {
       frame[i] = v
       filled[i] = true
     }
-    try fillDefaults(frame, filled: filled, interpreter: interpreter)
-    return frame
-  }
-
-  func fillDefaults(_ frame: Frame, filled: [Bool], interpreter: Interpreter) throws {
     for i in parameters.indices where !filled[i] {
       guard let d = defaults[i] else {
         throw LangError("\(name)() is missing argument '\(parameters[i])'")
       }
       frame[i] = try d.eval(frame)
     }
+    return frame
   }
 }

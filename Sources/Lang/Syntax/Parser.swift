@@ -236,7 +236,7 @@ public struct Parser {
       case .minusAssign: op = .remove
       default: return .expression(target)
       }
-      let opToken = advance()
+      advance()
       switch target {
       case .name, .member, .index: break
       default:
@@ -244,7 +244,6 @@ public struct Parser {
                    suggestion: "assign to a name, a member (a.b) or an element (a[i])")
       }
       let value = try expression()
-      _ = opToken
       return .assign(target: target, op: op, value: value, span: target.span.to(value.span))
     }
   }
@@ -442,12 +441,11 @@ public struct Parser {
         e = .index(e, index, e.span.to(close.span))
       case .dot:
         advance()
-        guard check(.identifier) || TokenKind.keywords.values.contains(current.kind) else {
+        guard check(.identifier) || current.kind.isKeyword else {
           throw fail("expected a member name after '.', found \(current.kind.display)")
         }
         let name = advance()
-        let text = name.text.isEmpty ? String(decoding: file.bytes[name.span.start..<name.span.end], as: UTF8.self) : name.text
-        e = .member(e, text, e.span.to(name.span))
+        e = .member(e, name.text, e.span.to(name.span))
       default:
         return e
       }
@@ -539,9 +537,6 @@ public struct Parser {
     default:
       break
     }
-    if token.kind == .eof || token.kind == .newline {
-      throw fail("expected an expression, found \(token.kind.display)")
-    }
     throw fail("expected an expression, found \(token.kind.display)")
   }
 
@@ -550,7 +545,7 @@ public struct Parser {
   private func startsMapLiteral() -> Bool {
     let next = peekKind(1)
     if next == .rbrace { return peekKind(2) == .lbrace }
-    let isKey = next == .identifier || next == .string || TokenKind.keywords.values.contains(next)
+    let isKey = next == .identifier || next == .string || next.isKeyword
     return isKey && peekKind(2) == .colon
   }
 
@@ -598,10 +593,9 @@ public struct Parser {
     skipNewlines()
     while !check(.rbrace) {
       let key: Expr
-      if (check(.identifier) || TokenKind.keywords.values.contains(current.kind)) && peekKind() == .colon {
+      if (check(.identifier) || current.kind.isKeyword) && peekKind() == .colon {
         let t = advance()
-        let text = String(decoding: file.bytes[t.span.start..<t.span.end], as: UTF8.self)
-        key = .string([.text(text)], t.span)
+        key = .string([.text(t.text)], t.span)
       } else {
         key = try expression()
       }

@@ -1,5 +1,5 @@
 /// The kinds of token the lexer produces.
-public enum TokenKind: Equatable, Sendable {
+public enum TokenKind: Hashable, Sendable {
   case identifier
   case int, float, string, ip, cidr, mac, size, duration
   // keywords
@@ -22,6 +22,11 @@ public enum TokenKind: Equatable, Sendable {
 
   /// The keywords as written, sorted (for REPL completion).
   public static var keywordSpellings: [String] { keywords.keys.sorted() }
+
+  static let keywordKinds = Set(keywords.values)
+
+  /// A keyword, which may still name a member (`a.use`) or a map key (`{in: 1}`).
+  var isKeyword: Bool { TokenKind.keywordKinds.contains(self) }
 
   /// Tokens after which a newline does not end the statement.
   var continuesLine: Bool {

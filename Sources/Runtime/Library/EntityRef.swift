@@ -126,17 +126,17 @@ enum EntityEdit {
     switch spec.kind {
     case .root:
       let strategy = try RootStrategy.from(value)
-      try session.stage { state, _ in
-        for id in ids { try update(&state, kind, id) { strategy.apply(to: &$0) } }
+      try session.stage { state, index in
+        for id in ids { try update(&state, kind, id, index: &index) { strategy.apply(to: &$0) } }
       }
       return
     case .mounts:
       let mounts = try MountValue.conf(value)
-      let profilesOnlyValue = try inheritedLists(ids, kind: kind, path: path, session: session)
-      try session.stage { state, _ in
+      let inheritedMounts = try inheritedLists(ids, kind: kind, path: path, session: session)
+      try session.stage { state, index in
         for id in ids {
-          let own = ListDelta.own(mounts, inherited: profilesOnlyValue[id] ?? [])
-          try update(&state, kind, id) { $0[path] = own.isEmpty ? nil : .list(own) }
+          let own = ListDelta.own(mounts, inherited: inheritedMounts[id] ?? [])
+          try update(&state, kind, id, index: &index) { $0[path] = own.isEmpty ? nil : .list(own) }
         }
       }
       return
@@ -174,12 +174,6 @@ enum EntityEdit {
     if last == "ipaddr" { return "ip" }
     if last == "hwaddr" { return "mac" }
     return nil
-  }
-
-  static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String,
-                     _ body: (inout Entity) throws -> Void) throws {
-    var index = AddressIndex(ClusterConfig())
-    try update(&state, kind, id, index: &index, body)
   }
 
   static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String, index: inout AddressIndex,

@@ -16,7 +16,9 @@ final class ServerView: HostObject {
 
   private static func ip(_ s: String) -> Value { s.isEmpty ? .null : IPv4(s).map { .ip($0) } ?? .string(s) }
 
-  func member(_ name: String, in interpreter: Interpreter) throws -> Value {
+  func member(_ name: String, in interpreter: Interpreter) throws -> Value { try value(of: name) }
+
+  func value(of name: String) throws -> Value {
     let c = try config()
     switch name {
     case "ipaddr": return ServerView.ip(c.ipaddr)
@@ -96,7 +98,7 @@ final class ServerView: HostObject {
   var blockDescription: String {
     var lines = ["server"]
     for name in ServerView.fields {
-      guard let v = try? member(name, in: Interpreter()), !(v == .null) else { continue }
+      guard let v = try? value(of: name), v != .null else { continue }
       lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + (v.stringValue ?? v.repr))
     }
     return lines.joined(separator: "\n")

@@ -23,6 +23,7 @@ struct ScriptSpecTests {
     let cluster = ClusterContext(store: Store(root: scratch))
     ClusterLibrary.install(into: interpreter, cluster: cluster)
     interpreter.define("test_root", .string(scratch))
+    interpreter.define("fixtures_root", .string(URL(fileURLWithPath: ScriptSpecTests.root).deletingLastPathComponent().path))
     let problems = file.mismatches(file.run(in: interpreter) { try cluster.commit() })
     #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "\n"))")
   }

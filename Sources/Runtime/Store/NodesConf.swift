@@ -40,18 +40,19 @@ public enum NodesConf {
 
   /// The text Howl writes: `nodeprofiles`, `nodes`, then other top-level
   /// keys; entity keys in Warewulf's order (unknown keys after, in order).
-  public static func serialize(_ config: ClusterConfig) -> String {
-    var writer = YAMLWriter(capacity: (config.nodes.count + config.profiles.count) * 256)
+  /// `layout` keeps the indent and header of the file being rewritten.
+  public static func serialize(_ config: ClusterConfig, layout: YAMLLayout = YAMLLayout()) -> String {
+    var writer = YAMLWriter(capacity: (config.nodes.count + config.profiles.count) * 256, step: layout.indent)
     for (key, section) in [("nodeprofiles", config.profiles), ("nodes", config.nodes)] {
       // Written entity by entity: nothing but the text is built for 10,000 nodes.
       if section.isEmpty { writer.entry(key, .map([:]), indent: 0); continue }
       writer.entry(key, .scalar("", .null), indent: 0)
       for (id, entity) in section {
-        writer.entry(id, .map(Schema.entity.canonical(entity.fields)), indent: 2)
+        writer.entry(id, .map(Schema.entity.canonical(entity.fields)), indent: layout.indent)
       }
     }
     writer.entries(config.extra, indent: 0)
-    return writer.output
+    return layout.header + writer.output
   }
 }
 

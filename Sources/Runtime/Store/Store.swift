@@ -74,7 +74,8 @@ public final class Store {
       try target.cluster.validate()
       target.cluster = target.cluster.canonicalized()
       if target.cluster != current.cluster {
-        let text = NodesConf.serialize(target.cluster)
+        let layout = (try AtomicFile.read(nodesConfPath)).map(YAMLLayout.detect(in:)) ?? YAMLLayout()
+        let text = NodesConf.serialize(target.cluster, layout: layout)
         try AtomicFile.write(text, to: nodesConfPath)
         cache[nodesConfPath] = (text, target.cluster, nil)
       }

@@ -1,13 +1,18 @@
 import OrderedCollections
 
-/// Writes `ConfValue`s as block-style YAML, two spaces per level, lists
-/// indented under their key, empty maps and lists as `{}` and `[]`. The
-/// output is fixed by the value alone, so reading it back and writing again
-/// gives the same bytes.
+/// Writes `ConfValue`s as block-style YAML, `step` spaces per level (two
+/// unless the file being rewritten used another), lists indented under their
+/// key, empty maps and lists as `{}` and `[]`. The output is fixed by the
+/// value and the step alone, so reading it back and writing again gives the
+/// same bytes.
 struct YAMLWriter {
   private(set) var output = ""
+  let step: Int
 
-  init(capacity: Int = 0) { output.reserveCapacity(capacity) }
+  init(capacity: Int = 0, step: Int = 2) {
+    self.step = step
+    output.reserveCapacity(capacity)
+  }
 
   static func key(_ key: String) -> String { ScalarStyle.render(key, .string) }
 
@@ -38,10 +43,10 @@ struct YAMLWriter {
       output += " {}\n"
     case .list(let items):
       output += "\n"
-      for item in items { listItem(item, indent: indent + 2) }
+      for item in items { listItem(item, indent: indent + step) }
     case .map(let entries):
       output += "\n"
-      self.entries(entries, indent: indent + 2)
+      self.entries(entries, indent: indent + step)
     }
   }
 
@@ -58,7 +63,7 @@ struct YAMLWriter {
       }
     case .list(let items) where !items.isEmpty:
       output += "\n"
-      for inner in items { listItem(inner, indent: indent + 2) }
+      for inner in items { listItem(inner, indent: indent + step) }
     default:
       body(item, indent: indent)
     }

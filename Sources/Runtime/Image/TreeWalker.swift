@@ -14,12 +14,14 @@ struct TreeWalker {
   let root: String
   let excludes: ExcludePatterns
 
-  /// Calls `visit` for every entry kept, parents before children.
+  /// Calls `visit` for every entry kept, parents before children, starting
+  /// with the root itself as `.` (as `find .` lists it for Warewulf's cpio).
   func walk(_ visit: (TreeEntry) throws -> Void) throws {
     var rootStatus = stat()
     guard lstat(root, &rootStatus) == 0, (rootStatus.st_mode & S_IFMT) == S_IFDIR else {
       throw ImageError("the image tree \(root) is missing")
     }
+    try visit(TreeEntry(path: ".", status: rootStatus))
     try descend("", device: rootStatus.st_dev, visit)
   }
 

@@ -55,7 +55,11 @@ public struct ImageImporter {
     let scratch = paths.imageDirectory + "/unpack.tmp"
     try? fm.removeItem(atPath: staging)
     try? fm.removeItem(atPath: scratch)
-    defer { try? fm.removeItem(atPath: scratch) }
+    defer {
+      try? fm.removeItem(atPath: scratch)
+      // A failed first import leaves no empty image directory behind.
+      rmdir(paths.imageDirectory)
+    }
     do {
       try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
       chmod(staging, 0o755)

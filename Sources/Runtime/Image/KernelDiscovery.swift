@@ -4,6 +4,11 @@ import Foundation
 public struct ImageKernel: Equatable, Sendable {
   public var path: String
   public var version: String
+
+  public init(path: String, version: String) {
+    self.path = path
+    self.version = version
+  }
 }
 
 /// Finds kernels in an image tree as Warewulf does (§3.6): the globs

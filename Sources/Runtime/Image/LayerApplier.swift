@@ -84,22 +84,30 @@ struct LayerApplier {
       guard archive_write_header(disk, entry) >= ARCHIVE_WARN else {
         throw ImageError("layer \(label): cannot write \(original): \(message(disk))")
       }
-      if archive_entry_size(entry) > 0 { try copyData(from: reader, to: disk, original, label) }
+      let size = archive_entry_size(entry)
+      let endedEarly = size > 0 ? try copyData(from: reader, to: disk, size: size, original, label) : false
       guard archive_write_finish_entry(disk) >= ARCHIVE_WARN else {
         throw ImageError("layer \(label): cannot finish \(original): \(message(disk))")
       }
+      if endedEarly { break }
     }
     guard archive_write_close(disk) >= ARCHIVE_WARN else { throw ImageError("layer \(label): \(message(disk))") }
   }
 
-  private func copyData(from reader: OpaquePointer, to disk: OpaquePointer, _ name: String, _ label: String) throws {
+  /// Copies one entry's data; true if the archive ended right after it.
+  /// (umoci 0.4 writes layers that stop after the last file's data, with
+  /// no padding or end blocks; Go's tar reader, like this, accepts that.)
+  private func copyData(from reader: OpaquePointer, to disk: OpaquePointer, size expected: Int64, _ name: String, _ label: String) throws -> Bool {
     var buffer: UnsafeRawPointer?
     var size = 0
     var offset: la_int64_t = 0
+    var delivered: Int64 = 0
     while true {
       let status = archive_read_data_block(reader, &buffer, &size, &offset)
-      if status == ARCHIVE_EOF { return }
+      if status == ARCHIVE_EOF { return false }
+      if status < ARCHIVE_WARN && delivered >= expected && message(reader).hasPrefix("Truncated") { return true }
       guard status >= ARCHIVE_WARN else { throw ImageError("layer \(label) is corrupt or truncated at \(name): \(message(reader))") }
+      delivered = max(delivered, offset + Int64(size))
       guard archive_write_data_block(disk, buffer, size, offset) >= ARCHIVE_WARN else {
         throw ImageError("layer \(label): cannot write \(name): \(message(disk))")
       }

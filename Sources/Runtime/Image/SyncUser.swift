@@ -44,7 +44,7 @@ public enum SyncUser {
     try merge(host: hostEtc + "/passwd", image: rootfs + "/etc/passwd", imageAccounts: imageUsers, hostAccounts: hostUsers)
     try merge(host: hostEtc + "/group", image: rootfs + "/etc/group", imageAccounts: imageGroups, hostAccounts: hostGroups)
     let moved = uidMap.count + gidMap.count
-    return moved == 0 ? "" : "\(uidMap.count) user and \(gidMap.count) group id\(moved == 1 ? "" : "s") changed to the head node's, \(changed) file\(changed == 1 ? "" : "s") chowned"
+    return moved == 0 ? "" : "changed to the head node's ids: \(uidMap.count) user(s), \(gidMap.count) group(s); \(changed) file(s) chowned"
   }
 
   static func accounts(_ path: String) throws -> [Account] {

@@ -72,8 +72,8 @@ public final class CpioWriter {
     }
     entry = e
     try check(archive_write_set_format_cpio_newc(a), "set the cpio newc format")
-    try check(archive_write_set_bytes_per_block(a, 1 << 16), "set the block size")
-    try check(archive_write_set_bytes_in_last_block(a, 1), "set the block size")
+    // No blocking: libarchive hands each write straight to the sink.
+    try check(archive_write_set_bytes_per_block(a, 0), "set the block size")
     let status = archive_write_open(a, Unmanaged.passUnretained(self).toOpaque(), nil, { _, client, buffer, length in
       guard let client, let buffer else { return -1 }
       let writer = Unmanaged<CpioWriter>.fromOpaque(client).takeUnretainedValue()

@@ -26,12 +26,51 @@ public final class ParallelGzipWriter {
     }
   }
 
+  /// Blocks waiting for a compressing thread.
+  private final class WorkQueue {
+    private let condition = NSCondition()
+    private var blocks: [Block] = []
+    private var closed = false
+
+    func push(_ block: Block) {
+      condition.lock()
+      blocks.append(block)
+      condition.signal()
+      condition.unlock()
+    }
+
+    /// The next block if one is waiting, without blocking.
+    func tryPop() -> Block? {
+      condition.lock()
+      defer { condition.unlock() }
+      return blocks.isEmpty ? nil : blocks.removeFirst()
+    }
+
+    /// The next block, or nil once closed and empty.
+    func pop() -> Block? {
+      condition.lock()
+      defer { condition.unlock() }
+      while blocks.isEmpty && !closed { condition.wait() }
+      return blocks.isEmpty ? nil : blocks.removeFirst()
+    }
+
+    func close() {
+      condition.lock()
+      closed = true
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
   private let output: Int32
   private let level: Int32
   private let blockSize: Int
   private let maxInFlight: Int
-  private let queue = DispatchQueue(label: "howl.gzip", attributes: .concurrent)
-  private let workers: DispatchSemaphore
+  private let work = WorkQueue()
+  /// The writing thread's own deflate state: it compresses queued blocks
+  /// itself instead of idling while it waits for the oldest one.
+  private let helperStream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+  private let helperStarted: Bool
   private var current: [UInt8] = []
   private var previousTail: [UInt8] = []
   private var pending: [Block] = []
@@ -48,20 +87,47 @@ public final class ParallelGzipWriter {
     self.output = output
     self.level = level
     self.blockSize = max(blockSize, 32 * 1024)
-    workers = DispatchSemaphore(value: max(threads, 1))
-    maxInFlight = max(threads, 1) * 2
+    maxInFlight = max(threads, 1) * 8
+    helperStream.initialize(to: z_stream())
+    helperStarted = deflateInit2_(helperStream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                                  Int32(MemoryLayout<z_stream>.size)) == Z_OK
     current.reserveCapacity(self.blockSize)
+    for _ in 0..<max(threads, 1) {
+      let work = self.work
+      let thread = Thread {
+        // One deflate state per thread, reset for each block.
+        var stream = z_stream()
+        let started = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                                    Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        defer { if started { deflateEnd(&stream) } }
+        while let block = work.pop() {
+          if started {
+            ParallelGzipWriter.compress(block, with: &stream)
+          } else {
+            block.failure = "cannot start deflate"
+          }
+          block.done.signal()
+        }
+      }
+      thread.start()
+    }
     // magic, deflate, no flags, no mtime, no extra flags, OS unix
     try writeAll([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
   }
 
+  deinit {
+    work.close()
+    if helperStarted { deflateEnd(helperStream) }
+    helperStream.deallocate()
+  }
+
   /// Appends uncompressed bytes.
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
-    var rest = bytes[...]
-    while !rest.isEmpty {
-      let take = min(blockSize - current.count, rest.count)
-      current.append(contentsOf: rest.prefix(take))
-      rest = rest.dropFirst(take)
+    var offset = 0
+    while offset < bytes.count {
+      let take = min(blockSize - current.count, bytes.count - offset)
+      current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]).bindMemory(to: UInt8.self))
+      offset += take
       if current.count == blockSize { try submit(isLast: false) }
     }
   }
@@ -72,6 +138,7 @@ public final class ParallelGzipWriter {
     finished = true
     try submit(isLast: true)
     while !pending.isEmpty { try drainOldest() }
+    work.close()
     var trailer = [UInt8]()
     for shift in stride(from: 0, to: 32, by: 8) { trailer.append(UInt8((crc >> UInt(shift)) & 0xff)) }
     for shift in stride(from: 0, to: 32, by: 8) { trailer.append(UInt8((length >> UInt64(shift)) & 0xff)) }
@@ -84,34 +151,31 @@ public final class ParallelGzipWriter {
     current = []
     current.reserveCapacity(blockSize)
     pending.append(block)
-    let level = self.level
-    let workers = self.workers
-    workers.wait()
-    queue.async {
-      ParallelGzipWriter.compress(block, level: level)
-      block.done.signal()
-      workers.signal()
-    }
+    work.push(block)
     while pending.count > maxInFlight { try drainOldest() }
   }
 
   private func drainOldest() throws {
     let block = pending.removeFirst()
-    block.done.wait()
+    while block.done.wait(timeout: .now()) == .timedOut {
+      guard helperStarted, let queued = work.tryPop() else {
+        block.done.wait()
+        break
+      }
+      ParallelGzipWriter.compress(queued, with: &helperStream.pointee)
+      queued.done.signal()
+    }
     if let failure = block.failure { throw ArchiveError("gzip failed: \(failure)") }
     crc = block.input.isEmpty ? crc : UInt(crc32_combine(uLong(crc), uLong(block.crc), off_t(block.input.count)))
     length += UInt64(block.input.count)
     try writeAll(block.output)
   }
 
-  private static func compress(_ block: Block, level: Int32) {
-    var stream = z_stream()
-    guard deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                        Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-      block.failure = "cannot start deflate"
+  private static func compress(_ block: Block, with stream: inout z_stream) {
+    guard deflateReset(&stream) == Z_OK else {
+      block.failure = "cannot reset deflate"
       return
     }
-    defer { deflateEnd(&stream) }
     if !block.dictionary.isEmpty {
       _ = block.dictionary.withUnsafeBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
     }

@@ -45,7 +45,7 @@ bytes=$(du -sb "$source_tree" | cut -f1)
 rm -rf "$source_tree"
 rootfs=$HOWL_ROOT/var/lib/howl/images/bench/rootfs
 img=$HOWL_ROOT/var/lib/howl/provision/images/bench.img
-out=$work/ww
+out=$work/pipeline
 mkdir -p "$out"
 
 # Runs COMMAND once; appends "wall cpu" (seconds; cpu = user + sys of all its processes) to FILE.

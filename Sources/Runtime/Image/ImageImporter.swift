@@ -6,6 +6,7 @@ public enum ImageSource: Equatable, Sendable {
   case ociArchive(String, tag: String?)
   case ociLayout(String, tag: String?)
   case directory(String)
+  case registry(RegistryReference)
 
   public init(_ text: String) throws {
     func split(_ rest: Substring) -> (String, String?) {
@@ -26,9 +27,9 @@ public enum ImageSource: Equatable, Sendable {
     } else if text.hasPrefix("dir:") {
       self = .directory(String(text.dropFirst("dir:".count)))
     } else if text.hasPrefix("docker://") {
-      throw ImageError("pulling from a registry (docker://) is not supported yet; `skopeo copy docker://… docker-archive:FILE.tar` and import the file")
+      self = .registry(try RegistryReference(text))
     } else {
-      throw ImageError("unknown image source \(text): use docker-archive:FILE.tar, oci-archive:FILE.tar, oci:DIR or dir:/path")
+      throw ImageError("unknown image source \(text): use docker-archive:FILE.tar, oci-archive:FILE.tar, oci:DIR, dir:/path or docker://REGISTRY/REPO:TAG")
     }
   }
 }
@@ -73,6 +74,10 @@ public struct ImageImporter {
         try apply(try LayerList.ociLayout(scratch, tag: tag), to: staging)
       case .ociLayout(let directory, let tag):
         try apply(try LayerList.ociLayout(directory, tag: tag), to: staging)
+      case .registry(let reference):
+        var client = RegistryClient(reference)
+        try client.pull(into: scratch, progress: progress)
+        try apply(try LayerList.ociLayout(scratch, tag: nil), to: staging)
       }
       guard rename(staging, paths.rootfs) == 0 else {
         throw ImageError("cannot put the imported tree in place: \(String(cString: strerror(errno)))")

@@ -102,7 +102,7 @@ public struct ImageImporter {
   }
 
   private func apply(_ list: LayerList, to tree: String) throws {
-    try list.verify(progress: progress)
+    try list.verify()
     let applier = try LayerApplier(root: tree)
     var total: Int64 = 0
     for layer in list.layers {

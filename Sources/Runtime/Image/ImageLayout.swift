@@ -68,7 +68,7 @@ struct LayerList {
   }
 
   /// Checks every layer is present with the digest it should have.
-  func verify(progress: Progress?) throws {
+  func verify() throws {
     for layer in layers {
       guard FileManager.default.fileExists(atPath: layer.file) else {
         throw ImageError("layer \(layer.digest) is missing from the image")

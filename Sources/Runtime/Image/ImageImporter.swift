@@ -103,7 +103,7 @@ public struct ImageImporter {
 
   private func apply(_ list: LayerList, to tree: String) throws {
     try list.verify()
-    let applier = try LayerApplier(root: tree)
+    var applier = try LayerApplier(root: tree)
     var total: Int64 = 0
     for layer in list.layers {
       var st = stat()
@@ -112,6 +112,8 @@ public struct ImageImporter {
     progress?.start("import \(paths.name)", total: total)
     var done: Int64 = 0
     for layer in list.layers {
+      let before = done
+      applier.onProgress = { [progress] read in progress?.advance(to: before + read) }
       try applier.apply(file: layer.file, label: layer.digest)
       var st = stat()
       if stat(layer.file, &st) == 0 { done += Int64(st.st_size) }

@@ -16,6 +16,8 @@ struct LayerApplier {
   var preserveOwnership = true
   /// Honour whiteouts (false for an outer archive).
   var applyWhiteouts = true
+  /// Told how many bytes of the (compressed) file have been read so far.
+  var onProgress: ((Int64) -> Void)?
 
   init(root: String) throws {
     guard let resolved = realpath(root, nil) else {
@@ -49,6 +51,7 @@ struct LayerApplier {
       guard status >= ARCHIVE_WARN, let entry else {
         throw ImageError("layer \(label) is corrupt or truncated: \(message(reader))")
       }
+      onProgress?(archive_filter_bytes(reader, -1))
       let original = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
       let relative = try Self.confined(original, in: label)
       if relative.isEmpty { continue }

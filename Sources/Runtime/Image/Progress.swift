@@ -28,7 +28,7 @@ public final class Progress {
     let rate = Double(done) / elapsed
     let left = rate > 0 && total > done ? Double(total - done) / rate : 0
     let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 0
-    let text = "\(label): \(Progress.bytes(done)) of ~\(Progress.bytes(total)), \(Progress.bytes(Int64(rate)))/s, \(Int(left.rounded())) s left"
+    let text = "\(label): \(Progress.bytes(done)) of ~\(Progress.bytes(max(total, done))), \(Progress.bytes(Int64(rate)))/s, \(Int(left.rounded())) s left"
     if isTerminal {
       let width = 24
       let filled = Int(fraction * Double(width))

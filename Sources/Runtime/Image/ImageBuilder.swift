@@ -7,6 +7,8 @@ import Foundation
 /// full disk, an unreadable file) leaves the previous files intact. An
 /// unchanged tree (same fingerprint, files intact) is not rebuilt.
 public struct ImageBuilder {
+  /// What a build did: the record of the files now in place, whether it
+  /// was skipped, and how long it took.
   public struct Result: Sendable {
     public var record: BuildRecord
     /// True if the build was skipped because nothing changed.

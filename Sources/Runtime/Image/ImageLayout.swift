@@ -3,6 +3,7 @@ import Foundation
 /// The layers of an image found in an unpacked image directory, in order,
 /// each as a file and the digest it must have (verified before use).
 struct LayerList {
+  /// One layer file and the digest it must have.
   struct Layer {
     var file: String
     /// `sha256:…` of the file as stored (OCI), or of the uncompressed tar
@@ -133,7 +134,9 @@ enum HostArchitecture {
   static var oci: String {
     var u = utsname()
     uname(&u)
-    let machine = withUnsafeBytes(of: u.machine) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    let machine = withUnsafeBytes(of: u.machine) { raw in
+      raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
+    }
     switch machine {
     case "x86_64": return "amd64"
     case "aarch64": return "arm64"

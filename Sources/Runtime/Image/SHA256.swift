@@ -29,13 +29,15 @@ struct SHA256 {
       offset = take
       if pending.count == 64 {
         let block = pending
-        block.withUnsafeBytes { compress($0.baseAddress!) }
+        block.withUnsafeBytes { if let base = $0.baseAddress { compress(base) } }
         pending.removeAll(keepingCapacity: true)
       }
     }
-    while bytes.count - offset >= 64 {
-      compress(bytes.baseAddress! + offset)
-      offset += 64
+    if let base = bytes.baseAddress {
+      while bytes.count - offset >= 64 {
+        compress(base + offset)
+        offset += 64
+      }
     }
     if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
   }

@@ -33,9 +33,9 @@ struct TreeWalker {
     var names: [String] = []
     while let entry = readdir(dir) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
       }
-      if name != "." && name != ".." { names.append(name) }
+      if !name.isEmpty && name != "." && name != ".." { names.append(name) }
     }
     closedir(dir)
     names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -7,7 +7,7 @@ usage: make_image.py OUT KIND   (KIND: good, dotdot, symlink-escape)
 OUT/oci        an OCI image layout (index.json tagged "test", blobs/sha256/…)
 OUT/docker.tar a docker-archive (manifest.json, config, uncompressed layers)
 """
-import gzip, hashlib, io, json, os, sys, tarfile
+import gzip, hashlib, io, json, os, random, sys, tarfile
 
 def tar(entries):
     buf = io.BytesIO()
@@ -53,6 +53,8 @@ def good():
         {"name": "usr", "type": D, "mode": 0o755},
         {"name": "usr/lib", "type": D, "mode": 0o755},
         {"name": "usr/lib/libx.so.1", "data": b"library\n", "mode": 0o755},
+        # Larger than the 1 MiB chunks digests are computed in, and not a multiple of 64.
+        {"name": "usr/lib/big.bin", "data": random.Random(1).randbytes(1_500_001)},
         {"name": "boot", "type": D, "mode": 0o755},
         {"name": "boot/vmlinuz-5.14.0-362.el9.x86_64", "data": b"kernel\n"},
     ]

@@ -27,10 +27,22 @@ public final class CpioWriter {
     }
   }
 
-  private let archive: OpaquePointer
+  let archive: OpaquePointer
   private let entry: OpaquePointer
   private var finished = false
+  /// Where the archive goes: a file name, or a description of the sink.
   public let path: String
+  /// Receives the archive bytes when writing to a sink.
+  private var sink: ((UnsafeRawBufferPointer) throws -> Void)?
+  /// The first error the sink threw (libarchive only sees "-1").
+  var sinkError: Error?
+  /// Pairs hard links so that, as newc wants, the last link carries the data.
+  var linkResolver: OpaquePointer?
+  /// Small inode numbers for newc's 32-bit field, one per (device, inode) on disk.
+  var inodeNumbers: [DiskInode: Int64] = [:]
+  var nextInode: Int64 = 1
+  /// A reusable read buffer for file contents.
+  var readBuffer = [UInt8](repeating: 0, count: 1 << 20)
 
   /// Creates (truncates) the archive at `path`.
   public init(path: String) throws {
@@ -47,17 +59,55 @@ public final class CpioWriter {
     try check(archive_write_open_filename(a, path), "open \(path)")
   }
 
+  /// Streams the archive to `sink` in chunks (for writing the `.img` and
+  /// compressing it in one pass); `label` names it in errors.
+  public init(label: String, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+    self.path = label
+    self.sink = sink
+    guard let a = archive_write_new() else { throw ArchiveError("cannot create an archive writer") }
+    archive = a
+    guard let e = archive_entry_new() else {
+      archive_write_free(a)
+      throw ArchiveError("cannot create an archive entry")
+    }
+    entry = e
+    try check(archive_write_set_format_cpio_newc(a), "set the cpio newc format")
+    // No blocking: libarchive hands each write straight to the sink.
+    try check(archive_write_set_bytes_per_block(a, 0), "set the block size")
+    let status = archive_write_open(a, Unmanaged.passUnretained(self).toOpaque(), nil, { _, client, buffer, length in
+      guard let client, let buffer else { return -1 }
+      let writer = Unmanaged<CpioWriter>.fromOpaque(client).takeUnretainedValue()
+      guard let sink = writer.sink else { return -1 }
+      do {
+        try sink(UnsafeRawBufferPointer(start: buffer, count: length))
+        return length
+      } catch {
+        if writer.sinkError == nil { writer.sinkError = error }
+        return -1
+      }
+    }, nil)
+    try check(status, "open \(label)")
+  }
+
   deinit {
     if !finished { archive_write_close(archive) }
     archive_entry_free(entry)
+    if let linkResolver { archive_entry_linkresolver_free(linkResolver) }
     archive_write_free(archive)
   }
 
-  private func check(_ status: Int32, _ what: String) throws {
+  func check(_ status: Int32, _ what: String) throws {
     guard status >= ARCHIVE_WARN else {
+      if let sinkError { throw sinkError }
       let message = archive_error_string(archive).map { String(cString: $0) } ?? "error \(status)"
       throw ArchiveError("cannot \(what): \(message)")
     }
+  }
+
+  /// The writer's own entry, cleared, for one header at a time.
+  func entryForReuse() -> OpaquePointer {
+    archive_entry_clear(entry)
+    return entry
   }
 
   /// Adds one entry; `path` is relative to the archive root (`etc/hosts`).
@@ -97,6 +147,7 @@ public final class CpioWriter {
   /// Writes the trailer and closes the file.
   public func finish() throws {
     guard !finished else { return }
+    try flushDeferredLinks()
     finished = true
     try check(archive_write_close(archive), "finish \(path)")
   }

@@ -1,8 +1,9 @@
+import Foundation
 import Lang
 import OrderedCollections
 
-/// `images`: the node images by name. (Importing and building come with
-/// the image builder; here an image is its registry entry.)
+/// `images`: the node images by name. `images.import(…)` brings in a tree;
+/// the collection prints as a table (name, sizes, kernel, built, nodes).
 final class ImageCollection: HostObject {
   let cluster: ClusterContext
   init(_ cluster: ClusterContext) { self.cluster = cluster }
@@ -11,7 +12,7 @@ final class ImageCollection: HostObject {
   func names() throws -> [String] { try cluster.session().working.server.images.keys.elements }
   var count: Int? { try? names().count }
   var indexKeys: [String] { (try? names()) ?? [] }
-  var memberNames: [String] { ["add", "remove", "names"] }
+  var memberNames: [String] { ["add", "import", "remove", "names"] }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {
     let name = try ClusterFunctions.text(key, "an image name")
@@ -38,6 +39,11 @@ final class ImageCollection: HostObject {
         }
         return .object(ImageRef(cluster, name))
       })
+    case "import":
+      return .function(NativeFunction("images.import") { [self] _, args in
+        try args.expect("images.import", count: 1...1, labels: ["name", "syncuser"])
+        return try importImage(args)
+      })
     case "remove":
       return .function(NativeFunction("images.remove") { [self] _, args in
         try args.expect("images.remove", count: 1...1)
@@ -59,10 +65,104 @@ final class ImageCollection: HostObject {
     }
   }
 
+  /// `images.import("docker-archive:rocky-8.tar", name: "rocky-8")`: the
+  /// tree is written at once; the registry entry is staged (see `ImportMarker`).
+  private func importImage(_ args: Arguments) throws -> Value {
+    let text = try ClusterFunctions.text(args[0], "an image source")
+    let source = try wrapped { try ImageSource(text) }
+    let name = try args.named("name").map { try ClusterFunctions.text($0, "an image name") } ?? ImageCollection.defaultName(text)
+    try Names.check(name, what: "image")
+    let syncuser = try args.named("syncuser").map { v -> Bool in
+      guard case .bool(let b) = v else { throw LangError("syncuser: takes true or false") }
+      return b
+    } ?? false
+    let session = try cluster.session()
+    let paths = ImagePaths(name: name, stateDirectory: cluster.store.stateDirectory)
+    reconcile(paths, session)
+    if session.working.server.images[name] != nil { throw LangError("image '\(name)' already exists") }
+    let id = UUID().uuidString
+    try wrapped {
+      var importer = ImageImporter(paths: paths)
+      importer.progress = Progress()
+      try importer.run(source)
+      try ImportMarker.write(paths, id: id)
+    }
+    if syncuser {
+      do {
+        let report = try SyncUser.run(rootfs: paths.rootfs, hostEtc: "/etc")
+        if !report.isEmpty { FileHandle.standardError.write(Data(("syncuser: " + report + "\n").utf8)) }
+      } catch {
+        ImportMarker.reconcile(paths, committedID: nil, workingID: nil)
+        throw LangError("\(error)")
+      }
+    }
+    try session.stage { state, _ in
+      if state.server.images[name] != nil { throw LangError("image '\(name)' already exists") }
+      var extra: OrderedDictionary<String, ConfValue> = [:]
+      extra[ImportMarker.registryKey] = .scalar(id, .string)
+      state.server.images[name] = ServerConfig.ImageEntry(source: text, extra: extra)
+    }
+    return .object(ImageRef(cluster, name))
+  }
+
+  /// Clears or removes a tree left by an import, by what is committed.
+  private func reconcile(_ paths: ImagePaths, _ session: ClusterSession) {
+    func id(_ state: ClusterState) -> String? { state.server.images[paths.name]?.extra[ImportMarker.registryKey]?.stringValue }
+    ImportMarker.reconcile(paths, committedID: id(session.base), workingID: id(session.working))
+  }
+
+  /// `docker-archive:/x/rocky-8.tar` → `rocky-8`; `oci:/x/alma:9` → `alma`.
+  static func defaultName(_ source: String) -> String {
+    var rest = source
+    if let colon = rest.firstIndex(of: ":") { rest = String(rest[rest.index(after: colon)...]) }
+    var base = (rest as NSString).lastPathComponent
+    if base.contains(":"), let colon = base.firstIndex(of: ":") { base = String(base[..<colon]) }
+    for suffix in [".tar.gz", ".tgz", ".tar"] where base.hasSuffix(suffix) { base = String(base.dropLast(suffix.count)) }
+    return base
+  }
+
   var inlineDescription: String { "images \(((try? names()) ?? []).joined(separator: ", "))" }
+
+  var blockDescription: String {
+    guard let session = try? cluster.session() else { return inlineDescription }
+    for marked in ImportMarker.markedNames(stateDirectory: cluster.store.stateDirectory) {
+      reconcile(ImagePaths(name: marked, stateDirectory: cluster.store.stateDirectory), session)
+    }
+    return ImageTable.render(session.working, stateDirectory: cluster.store.stateDirectory, merged: { try? self.cluster.merged($0) })
+  }
 }
 
-/// One image: `image.exclude("/opt/*")`, `image.path("/opt")`.
+/// Runs image work, turning its errors into the language's.
+func wrapped<T>(_ body: () throws -> T) throws -> T {
+  do { return try body() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
+}
+
+/// How `images` prints: one row per image with what its last build recorded.
+enum ImageTable {
+  static func render(_ state: ClusterState, stateDirectory: String, merged: (String) -> MergedNode?) -> String {
+    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "KERNEL", "BUILT", "NODES"])
+    var users: [String: Int] = [:]
+    for id in state.cluster.nodes.keys {
+      if let image = merged(id)?.value(at: FieldPath(["image name"]))?.stringValue { users[image, default: 0] += 1 }
+    }
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd HH:mm"
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    for name in state.server.images.keys {
+      let record = BuildRecord.read(ImagePaths(name: name, stateDirectory: stateDirectory).buildRecord)
+      table.rows.append([
+        name, record.map { Units.formatSize($0.size) } ?? "-", record.map { Units.formatSize($0.compressedSize) } ?? "-",
+        record?.kernelVersion ?? "-",
+        record.map { formatter.string(from: Date(timeIntervalSince1970: TimeInterval($0.builtAt))) + " UTC" } ?? "not built",
+        String(users[name] ?? 0),
+      ])
+    }
+    return table.render()
+  }
+}
+
+/// One image: `image.exclude("/opt/*")`, `image.path("/opt")`,
+/// `image.build()`, `image.exec("…")`, `image.size`, `image.kernel`.
 final class ImageRef: HostObject {
   let cluster: ClusterContext
   let name: String
@@ -73,21 +173,55 @@ final class ImageRef: HostObject {
   }
 
   var typeName: String { "image" }
-  var memberNames: [String] { ["name", "excludes", "exclude", "path", "root"] }
+  var memberNames: [String] {
+    ["name", "source", "excludes", "exclude", "path", "root", "build", "exec", "shell", "size", "compressed_size", "kernel", "built"]
+  }
 
   func entry() throws -> ServerConfig.ImageEntry {
     guard let e = try cluster.session().working.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
     return e
   }
 
+  var paths: ImagePaths { ImagePaths(name: name, stateDirectory: cluster.store.stateDirectory) }
+
   /// Where the image's root file system lives under HOWL_ROOT.
-  var rootDirectory: String { cluster.store.stateDirectory + "/images/" + name + "/rootfs" }
+  var rootDirectory: String { paths.rootfs }
+
+  /// What the last build recorded, if the image was built.
+  var buildRecord: BuildRecord? { BuildRecord.read(paths.buildRecord) }
 
   func member(_ member: String, in interpreter: Interpreter) throws -> Value {
     switch member {
     case "name": return .string(name)
     case "root": return .string(rootDirectory)
     case "excludes": return .list(try entry().excludes.map { .string($0) })
+    case "source": return try entry().source.map { .string($0) } ?? .null
+    case "size": return buildRecord.map { .size($0.size) } ?? .null
+    case "compressed_size": return buildRecord.map { .size($0.compressedSize) } ?? .null
+    case "kernel":
+      _ = try entry()
+      return KernelDiscovery.defaultKernel(rootfs: rootDirectory).map { .string($0.version) } ?? .null
+    case "built": return buildRecord.map { .int($0.builtAt) } ?? .null
+    case "build":
+      return .function(NativeFunction("image.build") { [self] _, args in
+        try args.expect("image.build", count: 0...0, labels: ["force", "level"])
+        return try build(args)
+      })
+    case "exec":
+      return .function(NativeFunction("image.exec") { [self] _, args in
+        try args.expect("image.exec", count: 1...1)
+        let command = try ClusterFunctions.text(args[0], "a command")
+        _ = try entry()
+        try wrapped { try ImageExec(rootfs: rootDirectory, imageName: name).run(command) }
+        return .null
+      })
+    case "shell":
+      return .function(NativeFunction("image.shell") { [self] _, args in
+        try args.expect("image.shell", count: 0...0)
+        _ = try entry()
+        try wrapped { try ImageExec(rootfs: rootDirectory, imageName: name).shell() }
+        return .null
+      })
     case "exclude":
       return .function(NativeFunction("image.exclude") { [self] _, args in
         try args.expect("image.exclude", count: 1...Int.max)
@@ -120,10 +254,48 @@ final class ImageRef: HostObject {
     }
   }
 
+  /// `image.build(force: false, level: 6)`: builds (or skips an unchanged
+  /// tree) and records the build in the registry entry's extra keys.
+  private func build(_ args: Arguments) throws -> Value {
+    let entry = try entry()
+    var builder = ImageBuilder(paths: paths, excludes: entry.excludes)
+    if let force = args.named("force") {
+      guard case .bool(let b) = force else { throw LangError("force: takes true or false") }
+      builder.force = b
+    }
+    if let level = args.named("level") {
+      guard case .int(let n) = level, (1...9).contains(n) else { throw LangError("level: takes a gzip level from 1 to 9") }
+      builder.level = Int32(n)
+    }
+    builder.progress = Progress()
+    let result = try wrapped { try builder.build() }
+    if result.skipped {
+      FileHandle.standardError.write(Data("build \(name): unchanged since the last build, skipped\n".utf8))
+    }
+    let record = result.record
+    let name = self.name
+    try cluster.session().stage { state, _ in
+      guard var entry = state.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
+      entry.extra["kernel version"] = record.kernelVersion.map { .scalar($0, .string) }
+      entry.extra["size"] = .scalar(String(record.size), .int)
+      entry.extra["compressed size"] = .scalar(String(record.compressedSize), .int)
+      entry.extra["built"] = .scalar(String(record.builtAt), .int)
+      state.server.images[name] = entry
+    }
+    return .null
+  }
+
   var inlineDescription: String { "image \(name)" }
   var blockDescription: String {
     let excludes = (try? entry().excludes) ?? []
-    return "image \(name)\n  root       \(rootDirectory)\n  excludes   \(Value.list(excludes.map { .string($0) }).repr)"
+    var lines = ["image \(name)", "  root       \(rootDirectory)", "  excludes   \(Value.list(excludes.map { .string($0) }).repr)"]
+    if let record = buildRecord {
+      lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) compressed)")
+      lines.append("  kernel     \(record.kernelVersion ?? "none found")")
+    } else {
+      lines.append("  built      never")
+    }
+    return lines.joined(separator: "\n")
   }
 
   func isEqual(to other: HostObject) -> Bool { (other as? ImageRef)?.name == name }

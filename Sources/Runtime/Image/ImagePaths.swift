@@ -1,0 +1,23 @@
+/// Where one image lives under HOWL_ROOT: its tree, as Warewulf lays it
+/// out (`images/<name>/rootfs`), and its built files, both kept as Warewulf
+/// keeps them (`provision/images/<name>.img` and `.img.gz`).
+public struct ImagePaths: Sendable {
+  public let name: String
+  /// `$HOWL_ROOT/var/lib/howl`.
+  public let stateDirectory: String
+
+  public init(name: String, stateDirectory: String) {
+    self.name = name
+    self.stateDirectory = stateDirectory
+  }
+
+  public var imageDirectory: String { stateDirectory + "/images/" + name }
+  public var rootfs: String { imageDirectory + "/rootfs" }
+  /// Present while a freshly imported tree is not yet in a committed registry entry.
+  public var uncommittedMarker: String { imageDirectory + "/uncommitted" }
+  public var provisionDirectory: String { stateDirectory + "/provision/images" }
+  public var image: String { provisionDirectory + "/" + name + ".img" }
+  public var compressedImage: String { image + ".gz" }
+  /// What the last build recorded (JSON): fingerprint, sizes, kernel, time.
+  public var buildRecord: String { image + ".json" }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Lang
+import Runtime
+import Testing
+
+/// Images from a script, through the built `howl` as a user runs it: the
+/// provisioning script of LANGUAGE.md as written, the `images` table, a
+/// failed script that leaves no tree, `image.exec` with its mounts always
+/// taken down, and `syncuser`.
+struct ImageScriptTests {
+  static let howl = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent(".build/debug/howl").path
+
+  /// Runs `howl script` in `dir` with HOWL_ROOT `dir/root`: status, stdout, stderr.
+  static func run(_ script: String, in dir: String) throws -> (status: Int32, out: String, err: String) {
+    let file = dir + "/script-\(UUID().uuidString.prefix(6)).howl"
+    try script.write(toFile: file, atomically: true, encoding: .utf8)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: howl)
+    p.arguments = [file]
+    p.currentDirectoryURL = URL(fileURLWithPath: dir)
+    p.environment = ["HOWL_ROOT": dir + "/root", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                     "NO_COLOR": "1", "HOME": dir]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+  }
+
+  /// `rocky-8.tar` in `dir`: the hand-made image, written by skopeo as a docker archive.
+  static func rockyArchive(in dir: String) throws {
+    let src = try ImageImportTests.handMade("good")
+    defer { try? FileManager.default.removeItem(atPath: src) }
+    let copied = try Shell.run("skopeo copy --quiet oci:\(src)/oci:test docker-archive:\(dir)/rocky-8.tar")
+    #expect(copied.status == 0, "\(copied.output)")
+  }
+
+  @Test func theProvisioningScriptRunsAsWritten() throws {
+    let dir = try Fixtures.scratch("image-script")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.rockyArchive(in: dir)
+    let script = """
+      #!/usr/bin/env howl
+      let img = images.import("docker-archive:rocky-8.tar", name: "rocky-8-split")
+      img.exclude("/opt/*")
+      img.build()
+      print("image ${img.name}: ${img.size} (${img.compressed_size} compressed)")
+
+      let opt = exports.add(img.path("/opt"), options: "rw,sync,no_root_squash")
+
+      use profile "default"
+      profile.image = img.name
+      profile.mounts += [mount(opt, at: "/opt")]
+
+      nodes.add("sc[001-004]", profile: "default", ipaddr: 10.139.121.1)
+      for node in nodes["sc[001-004]"] {
+        node.root = xfs(nvme0n1)
+        node.tags.cpuArch = "x86_64"
+      }
+      print(nodes["sc[001-004]"])
+      """
+    let r = try Self.run(script, in: dir)
+    #expect(r.status == 0, "\(r.err)")
+    let record = try #require(BuildRecord.read(dir + "/root/var/lib/howl/provision/images/rocky-8-split.img.json"))
+    #expect(r.out.hasPrefix("image rocky-8-split: \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) compressed)\n"))
+    #expect(r.err.contains("import rocky-8-split: 2 layers"))
+    #expect(r.err.contains("build rocky-8-split:"))
+    #expect(try Shell.run("gzip -t \(dir)/root/var/lib/howl/provision/images/rocky-8-split.img.gz").status == 0)
+
+    let conf = try String(contentsOfFile: dir + "/root/etc/howl/howl.conf", encoding: .utf8)
+    #expect(conf.contains("rocky-8-split"))
+    #expect(conf.contains("docker-archive:rocky-8.tar"))
+    #expect(conf.contains("/opt/*"))
+    #expect(conf.contains("5.14.0-362.el9.x86_64"))
+
+    // The table, and a rebuild of the unchanged image that is skipped.
+    let table = try Self.run("print(images)\nimages[\"rocky-8-split\"].build()\nprint(images[\"rocky-8-split\"].kernel)", in: dir)
+    #expect(table.status == 0, "\(table.err)")
+    let lines = table.out.split(separator: "\n").map(String.init)
+    #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "SIZE", "COMPRESSED", "KERNEL", "BUILT", "NODES"])
+    #expect(lines.count > 1 && lines[1].hasPrefix("rocky-8-split") && lines[1].contains("5.14.0-362.el9.x86_64") && lines[1].hasSuffix("  4"))
+    #expect(lines.last == "5.14.0-362.el9.x86_64")
+    #expect(table.err.contains("unchanged since the last build, skipped"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/rocky-8-split/uncommitted"))
+  }
+
+  @Test func aFailedScriptLeavesNoTree() throws {
+    let dir = try Fixtures.scratch("image-fail")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.rockyArchive(in: dir)
+    let failed = try Self.run("let img = images.import(\"docker-archive:rocky-8.tar\", name: \"r8\")\nimg.build()\nfail_here()", in: dir)
+    #expect(failed.status != 0)
+    #expect(FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/r8/uncommitted"))
+    // The next script sees no image r8, and its import of r8 replaces the orphan.
+    let again = try Self.run("print(images.names)\nlet img = images.import(\"docker-archive:rocky-8.tar\", name: \"r8\")\nprint(img.size)", in: dir)
+    #expect(again.status == 0, "\(again.err)")
+    #expect(again.out == "[]\nnil\n")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/provision/images/r8.img"))
+    // A rollback in the REPL's way, then a listing, removes the tree too.
+    let rolled = try Self.run("images.import(\"docker-archive:rocky-8.tar\", name: \"r9\")\nrollback()\nprint(images)", in: dir)
+    #expect(rolled.status == 0, "\(rolled.err)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/r9"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/r8/rootfs/etc/hosts"))
+  }
+
+  /// A tree that runs: dash as /bin/sh with the libraries it needs.
+  static func runnableTree(_ root: String) throws {
+    let script = """
+      set -e
+      mkdir -p \(root)/bin \(root)/root
+      cp /bin/dash \(root)/bin/sh
+      for lib in $(ldd /bin/dash | grep -o '/[^ ]*'); do mkdir -p \(root)$(dirname $lib); cp -L $lib \(root)$lib; done
+      """
+    let r = try Shell.run(script)
+    #expect(r.status == 0, "\(r.output)")
+  }
+
+  @Test func execRunsInsideWithProcSysDevAndAlwaysUnmounts() throws {
+    let dir = try Fixtures.scratch("image-exec")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.runnableTree(dir + "/chroot")
+    let ok = try Self.run("""
+      let img = images.import("dir:\(dir)/chroot", name: "tiny")
+      img.exec("echo inside > /root/out; test -r /proc/self/status && test -c /dev/null && test -d /sys/kernel && echo mounted >> /root/out")
+      """, in: dir)
+    #expect(ok.status == 0, "\(ok.err)")
+    let rootfs = dir + "/root/var/lib/howl/images/tiny/rootfs"
+    #expect(try String(contentsOfFile: rootfs + "/root/out", encoding: .utf8) == "inside\nmounted\n")
+    #expect(!ImageExec(rootfs: rootfs, imageName: "tiny").hasMounts())
+
+    let failing = try Self.run("images[\"tiny\"].exec(\"exit 3\")", in: dir)
+    #expect(failing.status != 0)
+    #expect(failing.err.contains("exit 3 failed in image 'tiny' with exit status 3"))
+    #expect(!ImageExec(rootfs: rootfs, imageName: "tiny").hasMounts())
+    #expect(!FileManager.default.fileExists(atPath: rootfs + "/proc/self"))
+  }
+
+  @Test func syncuserMergesTheHeadNodesAccountsAndReportsCollisions() throws {
+    let dir = try Fixtures.scratch("image-syncuser")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let setup = """
+      set -e
+      mkdir -p \(dir)/host \(dir)/rootfs/etc \(dir)/rootfs/home/alice
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:2001:2001::/home/alice:/bin/sh\\nbob:x:2002:2002::/home/bob:/bin/sh\\n' > \(dir)/host/passwd
+      printf 'root:x:0:\\nalice:x:2001:\\nbob:x:2002:\\n' > \(dir)/host/group
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:1001:1001::/home/alice:/bin/sh\\nmunge:x:990:990::/:/sbin/nologin\\n' > \(dir)/rootfs/etc/passwd
+      printf 'root:x:0:\\nalice:x:1001:\\nmunge:x:990:\\n' > \(dir)/rootfs/etc/group
+      echo hi > \(dir)/rootfs/home/alice/f && chown -R 1001:1001 \(dir)/rootfs/home/alice
+      """
+    #expect(try Shell.run(setup).status == 0)
+    let report = try SyncUser.run(rootfs: dir + "/rootfs", hostEtc: dir + "/host")
+    #expect(report == "changed to the head node's ids: 1 user(s), 1 group(s); 2 file(s) chowned")
+    #expect(try Shell.run("stat -c %u:%g \(dir)/rootfs/home/alice/f").output == "2001:2001\n")
+    let passwd = try String(contentsOfFile: dir + "/rootfs/etc/passwd", encoding: .utf8)
+    #expect(passwd.contains("bob:x:2002") && passwd.contains("munge:x:990") && passwd.contains("alice:x:2001"))
+
+    // munge is 990 in the image; give 990 to someone else on the head node.
+    #expect(try Shell.run("echo 'chrony:x:990:990::/:/sbin/nologin' >> \(dir)/host/passwd").status == 0)
+    #expect { try SyncUser.run(rootfs: dir + "/rootfs", hostEtc: dir + "/host") } throws: {
+      "\($0)".contains("UID 990 is 'munge' in the image but 'chrony' on the head node")
+    }
+  }
+}

@@ -198,20 +198,26 @@ struct RegistryClient {
     return "Bearer " + token
   }
 
+  /// The answer to one request, handed from URLSession's queue to the
+  /// waiting thread (the semaphore orders the write before the read).
+  private final class Answer: @unchecked Sendable {
+    var result: Result<(Data, HTTPURLResponse), Error> = .failure(ImageError("no answer"))
+  }
+
   private func perform(_ request: URLRequest) throws -> (Data, HTTPURLResponse) {
     let done = DispatchSemaphore(value: 0)
-    var result: Result<(Data, HTTPURLResponse), Error> = .failure(ImageError("no answer"))
+    let answer = Answer()
     let task = session.dataTask(with: request) { data, response, error in
       if let error {
-        result = .failure(ImageError("cannot reach \(request.url?.host ?? "the registry"): \(error.localizedDescription)"))
+        answer.result = .failure(ImageError("cannot reach \(request.url?.host ?? "the registry"): \(error.localizedDescription)"))
       } else if let response = response as? HTTPURLResponse {
-        result = .success((data ?? Data(), response))
+        answer.result = .success((data ?? Data(), response))
       }
       done.signal()
     }
     task.resume()
     done.wait()
-    return try result.get()
+    return try answer.result.get()
   }
 
   private static func sha256Hex(_ digest: String) throws -> String {

@@ -1,0 +1,122 @@
+import Foundation
+
+/// One entry of a node's overlay image, after later overlays replaced earlier ones.
+struct ImageItem {
+  enum Content {
+    case directory
+    /// A plain file copied from the overlay.
+    case copy(source: String)
+    case bytes([UInt8])
+    case symlink(target: String)
+  }
+
+  var path: String
+  var content: Content
+  var mode: UInt32
+  var uid: UInt32
+  var gid: UInt32
+  /// False when every node gets exactly this item (static files, node-independent renders).
+  var nodeDependent: Bool
+  /// What identifies the item's content for sharing (source fingerprint or content hash).
+  var identity: String
+}
+
+/// Writes overlay images as gzip'd newc cpio. What is the same for every node
+/// is written and compressed once per build, as a shared archive; a node's
+/// image is that archive followed by a small archive of its own files
+/// (concatenated gzip members holding concatenated cpio archives, which the
+/// kernel and `gzip -d | cpio -i` unpack in order).
+final class OverlayImageWriter {
+  private let scratch: String
+  private var shared: [String: [UInt8]] = [:]
+  private var counter = 0
+
+  init(scratch: String) throws {
+    self.scratch = scratch
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
+  /// Writes `items` as the image at `destination` (atomically).
+  func write(_ items: [ImageItem], to destination: String) throws {
+    var sharedItems: [ImageItem] = []
+    var ownItems: [ImageItem] = []
+    var sharedKey = Fingerprint()
+    for item in items {
+      if item.nodeDependent {
+        ownItems.append(item)
+      } else {
+        sharedItems.append(item)
+        sharedKey.add(item.path)
+        sharedKey.add(item.identity)
+        sharedKey.add(Int(item.mode))
+        sharedKey.add(Int(item.uid))
+        sharedKey.add(Int(item.gid))
+      }
+    }
+    let head: [UInt8]
+    if let cached = shared[sharedKey.hex] {
+      head = cached
+    } else {
+      head = try compressed(sharedItems)
+      shared[sharedKey.hex] = head
+    }
+    var bytes = head
+    if !ownItems.isEmpty { bytes += try compressed(withParents(ownItems, of: items)) }
+    let temporary = destination + ".tmp"
+    guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+      throw OverlayError("cannot write \(temporary)")
+    }
+    guard rename(temporary, destination) == 0 else { throw OverlayError("cannot rename \(temporary) to \(destination)") }
+  }
+
+  /// The directories above `own` items, from `all`, so the node's archive unpacks on its own too.
+  private func withParents(_ own: [ImageItem], of all: [ImageItem]) -> [ImageItem] {
+    var directories: [String: ImageItem] = [:]
+    for item in all { if case .directory = item.content { directories[item.path] = item } }
+    var added = Set<String>()
+    var out: [ImageItem] = []
+    for item in own {
+      var parents: [String] = []
+      var path = (item.path as NSString).deletingLastPathComponent
+      while !path.isEmpty && !added.contains(path) {
+        parents.append(path)
+        path = (path as NSString).deletingLastPathComponent
+      }
+      for parent in parents.reversed() {
+        added.insert(parent)
+        out.append(directories[parent] ?? ImageItem(path: parent, content: .directory, mode: 0o755, uid: 0, gid: 0,
+                                                   nodeDependent: true, identity: ""))
+      }
+      out.append(item)
+    }
+    return out
+  }
+
+  /// `items` as one gzip'd cpio archive.
+  private func compressed(_ items: [ImageItem]) throws -> [UInt8] {
+    counter += 1
+    let cpio = scratch + "/\(counter).cpio", gz = cpio + ".gz"
+    defer {
+      unlink(cpio)
+      unlink(gz)
+    }
+    let writer = try CpioWriter(path: cpio)
+    for item in items {
+      let meta = CpioWriter.Metadata(mode: item.mode, uid: item.uid, gid: item.gid)
+      switch item.content {
+      case .directory: try writer.add(item.path, .directory, meta)
+      case .symlink(let target): try writer.add(item.path, .symlink(target: target), meta)
+      case .bytes(let bytes): try writer.add(item.path, .file(contents: bytes), meta)
+      case .copy(let source):
+        guard let data = FileManager.default.contents(atPath: source) else { throw OverlayError("cannot read \(source)") }
+        try writer.add(item.path, .file(contents: [UInt8](data)), meta)
+      }
+    }
+    try writer.finish()
+    try Gzip.compress(cpio, to: gz)
+    guard let data = FileManager.default.contents(atPath: gz) else { throw OverlayError("cannot read \(gz)") }
+    return [UInt8](data)
+  }
+}

@@ -40,7 +40,8 @@ public final class OverlayBuilder {
   }()
 
   /// A builder for `state`, its files under `stateDirectory` (`$HOWL_ROOT/var/lib/howl`).
-  public init(state: ClusterState, root: String, overlays: OverlayStore? = nil, buildTime: Date = Date()) throws {
+  public init(state: ClusterState, root: String, overlays: OverlayStore? = nil,
+              buildHost: String = OverlayEnvironment.hostName(), buildTime: Date = Date()) throws {
     let base = root.hasSuffix("/") ? String(root.dropLast()) : root
     self.state = state
     self.overlays = overlays ?? OverlayStore(stateDirectory: base + "/var/lib/howl")
@@ -48,7 +49,8 @@ public final class OverlayBuilder {
     var merged: [MergedNode] = []
     merged.reserveCapacity(state.cluster.nodes.count)
     for id in state.cluster.nodes.keys { merged.append(try state.cluster.merged(id)) }
-    self.environment = OverlayEnvironment(server: state.server, nodes: merged, root: base, buildTime: buildTime)
+    self.environment = OverlayEnvironment(server: state.server, nodes: merged, root: base, buildHost: buildHost,
+                                          buildTime: buildTime)
     self.renderer = OverlayRenderer(environment: environment)
     self.writer = try OverlayImageWriter(scratch: base + "/var/lib/howl/provision/.overlay-build-\(getpid())")
   }
@@ -120,6 +122,28 @@ public final class OverlayBuilder {
       case .symlink(let target): return "-> " + target + "\n"
       }
     }.joined()
+  }
+
+  /// Every file overlay `name` gives `node` (templates rendered, directories left out), in tree order.
+  public func render(overlay name: String, node id: String) throws -> [RenderedFile] {
+    guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
+    let (_, entries, _) = try source(name)
+    var out: [RenderedFile] = []
+    for entry in entries {
+      switch entry.kind {
+      case .directory: continue
+      case .symlink(let target):
+        out.append(RenderedFile(path: entry.path, content: .symlink(target: target), mode: 0o777, uid: entry.uid, gid: entry.gid,
+                                rendered: false))
+      case .file where entry.isTemplate:
+        out += try renderer.render(entry, overlay: name, node: node).files
+      case .file:
+        let data = FileManager.default.contents(atPath: entry.source) ?? Data()
+        out.append(RenderedFile(path: entry.path, content: .bytes([UInt8](data)), mode: entry.mode, uid: entry.uid, gid: entry.gid,
+                                rendered: false))
+      }
+    }
+    return out
   }
 
   /// The entries of `node`'s image of `kind`, and whether any template read `.AllNodes`.

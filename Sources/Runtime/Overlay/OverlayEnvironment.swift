@@ -34,7 +34,7 @@ public final class OverlayEnvironment {
     let base = root.hasSuffix("/") ? String(root.dropLast()) : root
     self.configDirectory = base + "/etc/howl"
     self.imagesDirectory = base + "/var/lib/howl/images"
-    self.serverValues = ServerTemplateSections.values(server, buildHost: buildHost, buildTime: buildTime)
+    self.serverValues = ServerTemplateSections.values(server, root: base, buildHost: buildHost, buildTime: buildTime)
   }
 
   /// The template object of node `id`, if the build knows it.

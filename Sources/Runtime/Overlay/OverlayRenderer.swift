@@ -13,6 +13,8 @@ public struct RenderedFile: Equatable, Sendable {
   public var mode: UInt32
   public var uid: UInt32
   public var gid: UInt32
+  /// True for a template's output, false for a file copied as it is.
+  public var rendered: Bool = true
 }
 
 /// The outcome of rendering one template for one node.

@@ -3,9 +3,10 @@ import Foundation
 /// The server's part of the template data: its IPv4 values (`.Ipaddr`,
 /// `.Netmask`, `.Network`, `.NetworkCIDR`, `.IpCIDR`), empty IPv6 values, the
 /// config sections as far as Howl models them (`.Dhcp .Nfs .Ssh .Warewulf
-/// .Tftp .Paths`) and the build host and time.
+/// .Tftp .Paths`) and the build host and time. `.Paths.Sysconfdir` is
+/// `$HOWL_ROOT/etc`, so templates read the server files of the root Howl manages.
 enum ServerTemplateSections {
-  static func values(_ server: ServerConfig, buildHost: String, buildTime: Date) -> [String: TemplateValue] {
+  static func values(_ server: ServerConfig, root: String, buildHost: String, buildTime: Date) -> [String: TemplateValue] {
     let prefix = TemplateNetDev.prefixLength(server.netmask)
     let network = server.network.isEmpty ? TemplateNetDev.network(server.ipaddr, netmask: server.netmask) : server.network
     let exports: [TemplateValue] = server.exports.map { name, entry in
@@ -42,7 +43,7 @@ enum ServerTemplateSections {
       "Tftp": .map(TemplateMap(["Enabled": .bool(server.dhcp.enabled), "Port": .int(server.ports.tftp),
                                 "TftpRoot": "/var/lib/tftpboot", "SystemdName": "tftp"])),
       "Paths": .map(TemplateMap([
-        "Sysconfdir": "/etc", "Datadir": "/usr/share", "WWOverlaydir": "/var/lib/howl/overlays",
+        "Sysconfdir": .string(root + "/etc"), "Datadir": "/usr/share", "WWOverlaydir": "/var/lib/howl/overlays",
         "WWChrootdir": "/var/lib/howl/images", "WWProvisiondir": "/var/lib/howl/provision", "WWClientdir": "/warewulf",
       ])),
     ]

@@ -22,14 +22,16 @@ struct ImageItem {
 }
 
 /// Writes overlay images as gzip'd newc cpio. What is the same for every node
-/// is written and compressed once per build, as a shared archive; a node's
-/// image is that archive followed by a small archive of its own files
-/// (concatenated gzip members holding concatenated cpio archives, which the
-/// kernel and `gzip -d | cpio -i` unpack in order).
+/// is written and compressed once per build, as a shared part; a node's image
+/// is that part followed by a small part of its own files. Each part is a gzip
+/// member; the shared one holds cpio entries without the trailer, so the
+/// decompressed image is one cpio archive, which both the kernel and
+/// `gzip -d | cpio -i` (dracut's two-stage boot) unpack whole.
 final class OverlayImageWriter {
   private let scratch: String
   private var shared: [String: [UInt8]] = [:]
   private var counter = 0
+  private var emptyTail: [UInt8]?
 
   init(scratch: String) throws {
     self.scratch = scratch
@@ -59,11 +61,17 @@ final class OverlayImageWriter {
     if let cached = shared[sharedKey.hex] {
       head = cached
     } else {
-      head = try compressed(sharedItems)
+      head = try compressed(sharedItems, trailer: false)
       shared[sharedKey.hex] = head
     }
-    var bytes = head
-    if !ownItems.isEmpty { bytes += try compressed(withParents(ownItems, of: items)) }
+    let tail: [UInt8]
+    if ownItems.isEmpty {
+      if emptyTail == nil { emptyTail = try compressed([], trailer: true) }
+      tail = emptyTail!
+    } else {
+      tail = try compressed(withParents(ownItems, of: items), trailer: true)
+    }
+    let bytes = head + tail
     let temporary = destination + ".tmp"
     guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
       throw OverlayError("cannot write \(temporary)")
@@ -94,8 +102,8 @@ final class OverlayImageWriter {
     return out
   }
 
-  /// `items` as one gzip'd cpio archive.
-  private func compressed(_ items: [ImageItem]) throws -> [UInt8] {
+  /// `items` as one gzip'd cpio archive, without its trailer record unless `trailer`.
+  private func compressed(_ items: [ImageItem], trailer: Bool) throws -> [UInt8] {
     counter += 1
     let cpio = scratch + "/\(counter).cpio", gz = cpio + ".gz"
     defer {
@@ -115,8 +123,24 @@ final class OverlayImageWriter {
       }
     }
     try writer.finish()
+    if !trailer { try OverlayImageWriter.removeTrailer(cpio) }
     try Gzip.compress(cpio, to: gz)
     guard let data = FileManager.default.contents(atPath: gz) else { throw OverlayError("cannot read \(gz)") }
     return [UInt8](data)
+  }
+
+  /// Cuts the newc trailer record (`TRAILER!!!`, 124 bytes with padding) off the end of a finished archive.
+  static func removeTrailer(_ path: String) throws {
+    guard let data = FileManager.default.contents(atPath: path) else { throw OverlayError("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    let marker = Array("TRAILER!!!".utf8)
+    var end = bytes.count
+    while end > 0 && bytes[end - 1] == 0 { end -= 1 }
+    guard end >= 110 + marker.count, Array(bytes[(end - marker.count)..<end]) == marker else {
+      throw OverlayError("\(path) does not end with a cpio trailer")
+    }
+    let start = end - marker.count - 110
+    guard Array(bytes[start..<(start + 6)]) == Array("070701".utf8) else { throw OverlayError("\(path): unexpected cpio trailer") }
+    guard truncate(path, off_t(start)) == 0 else { throw OverlayError("cannot truncate \(path)") }
   }
 }

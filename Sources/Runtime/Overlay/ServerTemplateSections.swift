@@ -5,6 +5,7 @@ import Foundation
 /// config sections as far as Howl models them (`.Dhcp .Nfs .Ssh .Warewulf
 /// .Tftp .Paths`) and the build host and time. `.Paths.Sysconfdir` is
 /// `$HOWL_ROOT/etc`, so templates read the server files of the root Howl manages.
+/// `.BuildTime` is Go's `01-02-2006 15:04:05 MST` (UTC prints as `UTC`, as in Go).
 enum ServerTemplateSections {
   static func values(_ server: ServerConfig, root: String, buildHost: String, buildTime: Date) -> [String: TemplateValue] {
     let prefix = TemplateNetDev.prefixLength(server.netmask)
@@ -15,7 +16,10 @@ enum ServerTemplateSections {
     }
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "MM-dd-yyyy HH:mm:ss zzz"
+    formatter.dateFormat = "MM-dd-yyyy HH:mm:ss"
+    let zone = TimeZone.current
+    let zoneName = ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Universal", "Zulu"].contains(zone.identifier)
+      ? "UTC" : (zone.abbreviation(for: buildTime) ?? zone.identifier)
     let rangeStart = server.dhcp.rangeStart, rangeEnd = server.dhcp.rangeEnd
     return [
       "Ipaddr": .string(server.ipaddr),
@@ -25,7 +29,7 @@ enum ServerTemplateSections {
       "NetworkCIDR": .string(prefix.map { network.isEmpty ? "" : "\(network)/\($0)" } ?? ""),
       "Ipaddr6": "", "PrefixLen6": "", "IpCIDR6": "", "Network6": "", "NetworkCIDR6": "", "Ipv6": .bool(false),
       "BuildHost": .string(buildHost),
-      "BuildTime": .string(formatter.string(from: buildTime)),
+      "BuildTime": .string(formatter.string(from: buildTime) + " " + zoneName),
       "BuildTimeUnix": .string(String(Int(buildTime.timeIntervalSince1970))),
       "Dhcp": .map(TemplateMap([
         "Enabled": .bool(server.dhcp.enabled), "Template": .string(server.dhcp.mode.rawValue),

@@ -31,7 +31,8 @@ struct OverlayBuildTests {
     let builder = try fixture.builder()
     let results = builder.build(["n1", "n2", "n3"])
     #expect(results.map(\.status) == [.built, .built, .built])
-    let system = try Self.unpack(builder.imagePath(node: "n1", kind: .system))
+    #expect(!FileManager.default.fileExists(atPath: builder.imagePath(node: "n1", kind: .system)), "parts only")
+    let system = try Self.unpack(builder.image(node: "n1", kind: .system))
     defer { try? FileManager.default.removeItem(atPath: system) }
     #expect(builder.imagePath(node: "n1", kind: .system).hasSuffix("/var/lib/howl/provision/overlays/n1/__SYSTEM__.img.gz"))
     #expect(Self.text(system + "/etc/hostname") == "n1\n")
@@ -41,7 +42,7 @@ struct OverlayBuildTests {
     #expect(Self.mode(system + "/init") == 0o755)
     #expect(FileManager.default.fileExists(atPath: system + "/etc/hostname.ww") == false)
     #expect(FileManager.default.fileExists(atPath: system + "/etc/passwd") == false)
-    let runtime = try Self.unpack(builder.imagePath(node: "n2", kind: .runtime))
+    let runtime = try Self.unpack(builder.image(node: "n2", kind: .runtime))
     defer { try? FileManager.default.removeItem(atPath: runtime) }
     #expect(Self.text(runtime + "/etc/passwd")?.contains("alice:x:2001") == true)
     #expect(Self.text(runtime + "/root/.ssh/authorized_keys") == "ssh-ed25519 AAAAfixtureadmin admin@head\n")
@@ -56,9 +57,27 @@ struct OverlayBuildTests {
     state.cluster.nodes["n1"]![FieldPath(["system overlay"])] = .strings(["site"])  // appended to the profile's list
     let builder = try fixture.builder(state)
     #expect(builder.build(["n1"]).map(\.status) == [.built])
-    let system = try Self.unpack(builder.imagePath(node: "n1", kind: .system))
+    let system = try Self.unpack(builder.image(node: "n1", kind: .system))
     defer { try? FileManager.default.removeItem(atPath: system) }
     #expect(Self.text(system + "/etc/hostname") == "site-n1\n")
+  }
+
+  @Test func completeImagesAndParts() throws {
+    let fixture = try OverlayFixture()
+    let builder = try fixture.builder()
+    #expect(builder.build(["n1", "n2"], complete: true).map(\.status) == [.built, .built])
+    let complete = builder.imagePath(node: "n1", kind: .system)
+    #expect(FileManager.default.fileExists(atPath: complete))
+    let parts = try builder.imageParts(node: "n1", kind: .system)
+    #expect(parts.count == 2 && parts[0].contains("/provision/overlay-parts/") && parts[1].hasSuffix("n1/__SYSTEM__.node.gz"))
+    let joined = try parts.flatMap { [UInt8](try #require(FileManager.default.contents(atPath: $0))) }
+    #expect(joined == [UInt8](try #require(FileManager.default.contents(atPath: complete))))
+    #expect(try builder.imageParts(node: "n2", kind: .system)[0] == parts[0], "same overlays, same shared part")
+    // A rebuild without `complete` removes the now stale complete image; `image` assembles it again.
+    #expect(builder.build(["n1"], force: true).map(\.status) == [.built])
+    #expect(!FileManager.default.fileExists(atPath: complete))
+    #expect(try builder.image(node: "n1", kind: .system) == complete)
+    #expect(FileManager.default.fileExists(atPath: complete))
   }
 
   @Test func rebuildsOnlyWhatChanged() throws {

@@ -2,7 +2,8 @@ import Foundation
 import Lang
 
 /// `overlays`: the site and stock overlays by name. `overlays.add(name)`
-/// creates a site overlay; `overlays.build(nodes)` builds the nodes' images.
+/// creates a site overlay; `overlays.build(nodes)` builds the nodes' images
+/// (as parts; `complete: true` also writes `__SYSTEM__.img.gz`/`__RUNTIME__.img.gz`).
 /// Overlay changes are immediate file operations, outside the nodes.conf
 /// transaction (`commit`/`rollback` don't touch them).
 final class OverlayCollection: HostObject {
@@ -48,16 +49,17 @@ final class OverlayCollection: HostObject {
       })
     case "build":
       return .function(NativeFunction("overlays.build") { [self] _, args in
-        try args.expect("overlays.build", count: 0...1, labels: ["force"])
+        try args.expect("overlays.build", count: 0...1, labels: ["force", "complete"])
         let state = try cluster.session().working
         let ids = args.count == 0 ? Array(state.cluster.nodes.keys) : try ClusterFunctions.names(args[0])
         for id in ids where state.cluster.nodes[id] == nil {
           throw LangError("no node named '\(id)'", suggestion: Suggestions.didYouMean(id, among: state.cluster.nodes.keys))
         }
         let force = args.named("force")?.isTruthy ?? false
+        let complete = args.named("complete")?.isTruthy ?? false
         let builder: OverlayBuilder
         do { builder = try OverlayBuilder(state: state, root: cluster.store.root) } catch { throw LangError("\(error)") }
-        return .object(OverlayBuildReport(builder.build(ids, force: force)))
+        return .object(OverlayBuildReport(builder.build(ids, force: force, complete: complete)))
       })
     default:
       throw LangError.noMember(name, of: typeName, candidates: memberNames)

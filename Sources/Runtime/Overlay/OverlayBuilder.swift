@@ -1,11 +1,19 @@
 import Foundation
 import OrderedCollections
 
-/// Builds nodes' system and runtime overlay images into
-/// `$HOWL_ROOT/var/lib/howl/provision/overlays/<node>/__SYSTEM__.img.gz` and
-/// `__RUNTIME__.img.gz` (Warewulf's names): each image holds the node's
-/// overlays in list order, a later overlay's file replacing an earlier one,
-/// templates (`.ww`) rendered with the suffix dropped, modes and owners kept.
+/// Builds nodes' system and runtime overlay images: each image holds the
+/// node's overlays in list order, a later overlay's file replacing an earlier
+/// one, templates (`.ww`) rendered with the suffix dropped, modes and owners kept.
+///
+/// On disk, under `$HOWL_ROOT/var/lib/howl/provision/`:
+/// - `overlays/<node>/__SYSTEM__.img.gz`, `__RUNTIME__.img.gz` (Warewulf's
+///   names): the complete images, written by `build(_:complete: true)` and by
+///   `image(node:kind:)` on demand;
+/// - `overlays/<node>/__SYSTEM__.node.gz`, `__RUNTIME__.node.gz`: the node's own part;
+/// - `overlay-parts/<digest>.gz`: parts every node with the same overlays
+///   shares (e.g. `/etc/hosts`), written once;
+/// - `overlays/<node>/.fingerprint`: the inputs' digest and the shared parts used.
+/// A complete image is its shared part followed by its own part (`imageParts`).
 ///
 /// A node is rebuilt only when its inputs changed: its merged data, the
 /// server settings, the overlays' files (names, sizes, modes, owners, times)
@@ -28,14 +36,18 @@ public final class OverlayBuilder {
   public let overlays: OverlayStore
   /// `$HOWL_ROOT/var/lib/howl/provision/overlays`.
   public let outputDirectory: String
+  /// `$HOWL_ROOT/var/lib/howl/provision/overlay-parts`.
+  public let sharedDirectory: String
   public let environment: OverlayEnvironment
   private let renderer: OverlayRenderer
-  private let writer: OverlayImageWriter
+  /// One image writer per core, each with its own scratch files.
+  private let writers: [OverlayImageWriter]
   private var sourceCache: [String: (overlay: Overlay, entries: [OverlayEntry], digest: String)] = [:]
   private var sharedRenders: [String: (result: RenderResult, identity: String)] = [:]
+  private lazy var serverDigest = String(describing: state.server)
   private lazy var allNodesDigest: String = {
     var hash = Fingerprint()
-    for node in environment.allNodes { hash.add(OverlayBuilder.describe(node.node)) }
+    for node in environment.allNodes { hash.add(node: node.node) }
     return hash.hex
   }()
 
@@ -46,59 +58,139 @@ public final class OverlayBuilder {
     self.state = state
     self.overlays = overlays ?? OverlayStore(stateDirectory: base + "/var/lib/howl")
     self.outputDirectory = base + "/var/lib/howl/provision/overlays"
+    let sharedDirectory = base + "/var/lib/howl/provision/overlay-parts"
+    self.sharedDirectory = sharedDirectory
     var merged: [MergedNode] = []
     merged.reserveCapacity(state.cluster.nodes.count)
     for id in state.cluster.nodes.keys { merged.append(try state.cluster.merged(id)) }
     self.environment = OverlayEnvironment(server: state.server, nodes: merged, root: base, buildHost: buildHost,
                                           buildTime: buildTime)
     self.renderer = OverlayRenderer(environment: environment)
-    self.writer = try OverlayImageWriter(scratch: base + "/var/lib/howl/provision/.overlay-build-\(getpid())")
+    let cores = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    self.writers = try (0..<cores).map { _ in try OverlayImageWriter(scratch: OverlayBuilder.scratchDirectory(), sharedDirectory: sharedDirectory) }
   }
 
-  /// The path of a node's image of `kind` (which may not exist yet).
+  /// The path of a node's complete image of `kind` (which may not exist yet).
   public func imagePath(node: String, kind: OverlayKind) -> String {
     outputDirectory + "/" + node + "/" + kind.fileName
   }
 
-  /// Builds both images of each node in `nodes` whose inputs changed (all of them with `force`).
-  /// A node that fails is reported and the others are still built.
-  public func build(_ nodes: [String], force: Bool = false) -> [NodeResult] {
-    nodes.map { id in
-      do {
-        return NodeResult(node: id, status: try buildNode(id, force: force) ? .built : .current)
-      } catch {
-        return NodeResult(node: id, status: .failed("\(error)"))
+  /// The path of a node's own part of its image of `kind`.
+  func ownPartPath(node: String, kind: OverlayKind) -> String {
+    outputDirectory + "/" + node + "/" + kind.ownPartName
+  }
+
+  /// Builds both images of each node in `nodes` whose inputs changed (all of them with `force`),
+  /// as parts; with `complete`, also the complete `__SYSTEM__.img.gz`/`__RUNTIME__.img.gz`.
+  /// A node that fails is reported and the others are still built. Templates are
+  /// rendered on this thread; archives are compressed and written by one worker per core.
+  public func build(_ nodes: [String], force: Bool = false, complete: Bool = false) -> [NodeResult] {
+    var results: [NodeResult] = []
+    results.reserveCapacity(nodes.count)
+    var start = 0
+    while start < nodes.count {
+      let batch = nodes[start..<min(start + 256, nodes.count)]
+      start += batch.count
+      var plans: [(index: Int, plan: NodePlan)] = []
+      for id in batch {
+        do {
+          if let plan = try plan(id, force: force) {
+            plans.append((results.count, plan))
+            results.append(NodeResult(node: id, status: .built))
+          } else {
+            results.append(NodeResult(node: id, status: .current))
+          }
+        } catch {
+          results.append(NodeResult(node: id, status: .failed("\(error)")))
+        }
+      }
+      let failures = write(plans.map(\.plan), complete: complete)
+      for (i, failure) in failures.enumerated() {
+        if let failure { results[plans[i].index].status = .failed(failure) }
       }
     }
+    return results
   }
 
-  /// The path of `node`'s image of `kind`, building both images first if they are missing or stale.
+  /// The path of `node`'s complete image of `kind`, building the node first if its
+  /// images are missing or stale, and assembling the complete file if it is missing.
+  /// For the boot services: call it per request; it is cheap when nothing changed.
   public func image(node: String, kind: OverlayKind) throws -> String {
-    try buildNode(node, force: false)
-    return imagePath(node: node, kind: kind)
+    let parts = try imageParts(node: node, kind: kind)
+    let path = imagePath(node: node, kind: kind)
+    if !FileManager.default.fileExists(atPath: path) { try OverlayImageWriter.assemble(parts, to: path) }
+    return path
   }
 
-  /// Builds one node's images unless they are current; true if it built.
-  @discardableResult
-  func buildNode(_ id: String, force: Bool) throws -> Bool {
-    guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
-    let directory = outputDirectory + "/" + id
-    let stampPath = directory + "/.fingerprint"
-    let own = try ownDigest(node)
-    if !force, let stamp = try? String(contentsOfFile: stampPath, encoding: .utf8) {
-      let parts = stamp.split(separator: " ").map(String.init)
-      let imagesExist = OverlayKind.allCases.allSatisfy { FileManager.default.fileExists(atPath: imagePath(node: id, kind: $0)) }
-      if imagesExist, parts.count == 2, parts[0] == own, parts[1] == "-" || parts[1] == allNodesDigest { return false }
+  /// The files whose concatenation is `node`'s image of `kind` (shared part, then
+  /// the node's own), building the node first if needed: serve them one after
+  /// the other to avoid assembling the complete file.
+  public func imageParts(node: String, kind: OverlayKind) throws -> [String] {
+    if let plan = try plan(node, force: false), let failure = write([plan], complete: false).first ?? nil {
+      throw OverlayError(failure)
     }
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    guard let stamp = NodeStamp.read(outputDirectory + "/" + node + "/.fingerprint"),
+          let shared = stamp.shared[kind.rawValue] else { throw OverlayError("no overlay image for node '\(node)'") }
+    return [shared, ownPartPath(node: node, kind: kind)]
+  }
+
+  /// What to write for one node: both images' entries and the fingerprint to record.
+  struct NodePlan {
+    let id: String
+    let images: [(kind: OverlayKind, items: [ImageItem])]
+    let inputs: String
+  }
+
+  /// Renders one node's images, or returns nil when they are current.
+  func plan(_ id: String, force: Bool) throws -> NodePlan? {
+    guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
+    let own = try ownDigest(node)
+    if !force, let stamp = NodeStamp.read(outputDirectory + "/" + id + "/.fingerprint"),
+       stamp.inputs == own || stamp.inputs == own + "+" + allNodesDigest,
+       OverlayKind.allCases.allSatisfy({ kind in
+         stamp.shared[kind.rawValue].map { FileManager.default.fileExists(atPath: $0) } == true
+           && FileManager.default.fileExists(atPath: ownPartPath(node: id, kind: kind))
+       }) {
+      return nil
+    }
     var readAllNodes = false
+    var images: [(OverlayKind, [ImageItem])] = []
     for kind in OverlayKind.allCases {
       let (items, usedAll) = try items(for: node, kind: kind)
       readAllNodes = readAllNodes || usedAll
-      try writer.write(items, to: imagePath(node: id, kind: kind))
+      images.append((kind, items))
     }
-    try (own + " " + (readAllNodes ? allNodesDigest : "-")).write(toFile: stampPath, atomically: true, encoding: .utf8)
-    return true
+    return NodePlan(id: id, images: images, inputs: readAllNodes ? own + "+" + allNodesDigest : own)
+  }
+
+  /// Writes the plans' images and fingerprints, spread over the writers; a failure message per plan, or nil.
+  /// Stale complete images are removed (or rewritten with `complete`).
+  private func write(_ plans: [NodePlan], complete: Bool) -> [String?] {
+    let failures = FailureList(count: plans.count)
+    let writers = self.writers
+    DispatchQueue.concurrentPerform(iterations: writers.count) { w in
+      for i in stride(from: w, to: plans.count, by: writers.count) {
+        let plan = plans[i]
+        do {
+          try FileManager.default.createDirectory(atPath: outputDirectory + "/" + plan.id, withIntermediateDirectories: true)
+          var shared: [String: String] = [:]
+          for (kind, items) in plan.images {
+            let own = ownPartPath(node: plan.id, kind: kind)
+            let sharedPart = try writers[w].write(items, own: own)
+            shared[kind.rawValue] = sharedPart
+            if complete {
+              try OverlayImageWriter.assemble([sharedPart, own], to: imagePath(node: plan.id, kind: kind))
+            } else {
+              unlink(imagePath(node: plan.id, kind: kind))
+            }
+          }
+          try NodeStamp(inputs: plan.inputs, shared: shared).write(outputDirectory + "/" + plan.id + "/.fingerprint")
+        } catch {
+          failures.set(i, "\(error)")
+        }
+      }
+    }
+    return failures.items
   }
 
   /// Renders `path` of overlay `name` for `node` (for `overlay.show`): the text of the first output file.
@@ -222,8 +314,8 @@ public final class OverlayBuilder {
   /// The node's own inputs: its merged data, the server settings, its overlays' files.
   private func ownDigest(_ node: NodeTemplateObject) throws -> String {
     var hash = Fingerprint()
-    hash.add(OverlayBuilder.describe(node.node))
-    hash.add(String(describing: state.server))
+    hash.add(node: node.node)
+    hash.add(serverDigest)
     for kind in OverlayKind.allCases {
       hash.add(kind.rawValue)
       for name in node.node.fields[kind.listKey]?.listValue ?? [] { hash.add(try source(name).2) }
@@ -231,7 +323,51 @@ public final class OverlayBuilder {
     return hash.hex
   }
 
-  static func describe(_ node: MergedNode) -> String {
-    "\(node.id)\u{0}\(node.fields)\u{0}\(node.profiles)\u{0}\(node.primaryNetwork ?? "")"
+  /// A private scratch directory, in memory (`/dev/shm`) when there is one: the
+  /// per-part cpio and gzip files are rewritten thousands of times, which on
+  /// ext4 means a synchronous flush each time a file with data is truncated.
+  static func scratchDirectory() -> String {
+    var isDirectory: ObjCBool = false
+    let shm = FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDirectory) && isDirectory.boolValue
+      && access("/dev/shm", W_OK) == 0
+    let base = shm ? "/dev/shm" : FileManager.default.temporaryDirectory.path
+    return base + "/howl-overlay-build-\(getpid())-\(UUID().uuidString.prefix(8))"
+  }
+
+}
+
+/// Failure messages collected from the writer threads.
+private final class FailureList: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var items: [String?]
+  init(count: Int) { items = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ message: String) {
+    lock.lock()
+    items[index] = message
+    lock.unlock()
+  }
+}
+
+/// A node's `.fingerprint`: the digest of its inputs (with `+<all nodes>` when
+/// a template read `.AllNodes`) and the shared part each image uses.
+struct NodeStamp {
+  var inputs: String
+  var shared: [String: String]
+
+  static func read(_ path: String) -> NodeStamp? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    let lines = text.split(separator: "\n").map(String.init)
+    guard let first = lines.first else { return nil }
+    var shared: [String: String] = [:]
+    for line in lines.dropFirst() {
+      let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+      if parts.count == 2 { shared[parts[0]] = parts[1] }
+    }
+    return NodeStamp(inputs: first, shared: shared)
+  }
+
+  func write(_ path: String) throws {
+    let text = ([inputs] + shared.keys.sorted().map { "\($0) \(shared[$0]!)" }).joined(separator: "\n") + "\n"
+    try ArtifactFile.write([Array(text.utf8)], to: path)
   }
 }

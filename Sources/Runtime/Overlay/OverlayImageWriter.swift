@@ -21,27 +21,33 @@ struct ImageItem {
   var identity: String
 }
 
-/// Writes overlay images as gzip'd newc cpio. What is the same for every node
-/// is written and compressed once per build, as a shared part; a node's image
-/// is that part followed by a small part of its own files. Each part is a gzip
-/// member; the shared one holds cpio entries without the trailer, so the
-/// decompressed image is one cpio archive, which both the kernel and
-/// `gzip -d | cpio -i` (dracut's two-stage boot) unpack whole.
+/// Writes overlay images as gzip'd newc cpio in two parts. What is the same
+/// for every node (static files, templates that read nothing of the node)
+/// goes into a shared part, compressed once and stored by content
+/// (`provision/overlay-parts/<digest>.gz`); the rest goes into the node's own
+/// part. Each part is a gzip member; the shared one holds cpio entries
+/// without the trailer, so shared + own, concatenated, decompress to one cpio
+/// archive, which both the kernel and `gzip -d | cpio -i` (dracut's two-stage
+/// boot) unpack whole.
 final class OverlayImageWriter {
   private let scratch: String
-  private var shared: [String: [UInt8]] = [:]
-  private var counter = 0
+  private let sharedDirectory: String
+  /// Shared parts known to exist on disk.
+  private var known = Set<String>()
   private var emptyTail: [UInt8]?
 
-  init(scratch: String) throws {
+  init(scratch: String, sharedDirectory: String) throws {
     self.scratch = scratch
+    self.sharedDirectory = sharedDirectory
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: sharedDirectory, withIntermediateDirectories: true)
   }
 
   deinit { try? FileManager.default.removeItem(atPath: scratch) }
 
-  /// Writes `items` as the image at `destination` (atomically).
-  func write(_ items: [ImageItem], to destination: String) throws {
+  /// Writes the node's own part of `items` to `ownPath`, makes sure their shared
+  /// part exists, and returns the shared part's path.
+  func write(_ items: [ImageItem], own ownPath: String) throws -> String {
     var sharedItems: [ImageItem] = []
     var ownItems: [ImageItem] = []
     var sharedKey = Fingerprint()
@@ -57,12 +63,12 @@ final class OverlayImageWriter {
         sharedKey.add(Int(item.gid))
       }
     }
-    let head: [UInt8]
-    if let cached = shared[sharedKey.hex] {
-      head = cached
-    } else {
-      head = try compressed(sharedItems, trailer: false)
-      shared[sharedKey.hex] = head
+    let sharedPath = sharedDirectory + "/" + sharedKey.hex + ".gz"
+    if !known.contains(sharedKey.hex) {
+      if !FileManager.default.fileExists(atPath: sharedPath) {
+        try ArtifactFile.write([try compressed(sharedItems, trailer: false)], to: sharedPath)
+      }
+      known.insert(sharedKey.hex)
     }
     let tail: [UInt8]
     if ownItems.isEmpty {
@@ -71,12 +77,17 @@ final class OverlayImageWriter {
     } else {
       tail = try compressed(withParents(ownItems, of: items), trailer: true)
     }
-    let bytes = head + tail
-    let temporary = destination + ".tmp"
-    guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-      throw OverlayError("cannot write \(temporary)")
+    try ArtifactFile.write([tail], to: ownPath)
+    return sharedPath
+  }
+
+  /// Concatenates `parts` into the complete image at `destination`.
+  static func assemble(_ parts: [String], to destination: String) throws {
+    let chunks = try parts.map { part -> [UInt8] in
+      guard let data = FileManager.default.contents(atPath: part) else { throw OverlayError("missing image part \(part)") }
+      return [UInt8](data)
     }
-    guard rename(temporary, destination) == 0 else { throw OverlayError("cannot rename \(temporary) to \(destination)") }
+    try ArtifactFile.write(chunks, to: destination)
   }
 
   /// The directories above `own` items, from `all`, so the node's archive unpacks on its own too.
@@ -103,13 +114,10 @@ final class OverlayImageWriter {
   }
 
   /// `items` as one gzip'd cpio archive, without its trailer record unless `trailer`.
+  /// The scratch files are reused (truncated), not created anew: creating and
+  /// deleting 40,000 files costs ext4 more than the compression.
   private func compressed(_ items: [ImageItem], trailer: Bool) throws -> [UInt8] {
-    counter += 1
-    let cpio = scratch + "/\(counter).cpio", gz = cpio + ".gz"
-    defer {
-      unlink(cpio)
-      unlink(gz)
-    }
+    let cpio = scratch + "/part.cpio", gz = scratch + "/part.cpio.gz"
     let writer = try CpioWriter(path: cpio)
     for item in items {
       let meta = CpioWriter.Metadata(mode: item.mode, uid: item.uid, gid: item.gid)

@@ -129,4 +129,12 @@ struct OverlayBuildTests {
     #expect(results[1].status == .failed("no overlay named 'missing-overlay'"))
     #expect(results[2].status == .built)
   }
+
+  @Test func nodeNamesThatClimbOutAreRefused() throws {
+    let fixture = try OverlayFixture()
+    var state = try fixture.store.load()
+    state.cluster.nodes[".."] = state.cluster.nodes["n1"]
+    let results = try fixture.builder(state).build([".."])
+    #expect(results[0].status == .failed("node name '..' cannot name a directory"))
+  }
 }

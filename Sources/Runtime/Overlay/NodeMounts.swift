@@ -2,6 +2,7 @@
 /// export's name becomes `<server address>:<exported path>`; anything else
 /// (`host:/path`) is kept as written.
 public enum NodeMounts {
+  /// One mount, its source resolved.
   public struct Mount: Equatable, Sendable {
     /// `10.0.0.1:/home`.
     public var source: String
@@ -11,6 +12,7 @@ public enum NodeMounts {
     public var export: String?
   }
 
+  /// The mounts listed in a node's `mounts` value; malformed items are skipped.
   public static func resolve(_ conf: ConfValue?, server: ServerConfig) -> [Mount] {
     guard case .list(let items)? = conf else { return [] }
     return items.compactMap { item in

@@ -144,6 +144,7 @@ public final class OverlayBuilder {
   /// Renders one node's images, or returns nil when they are current.
   func plan(_ id: String, force: Bool) throws -> NodePlan? {
     guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
+    guard OverlayPath.isValidName(id) else { throw OverlayError("node name '\(id)' cannot name a directory") }
     let own = try ownDigest(node)
     if !force, let stamp = NodeStamp.read(outputDirectory + "/" + id + "/.fingerprint"),
        stamp.inputs == own || stamp.inputs == own + "+" + allNodesDigest,

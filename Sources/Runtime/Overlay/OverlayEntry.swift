@@ -3,6 +3,7 @@ import Foundation
 /// A file, directory or symlink in an overlay tree, with the metadata the
 /// built image keeps (mode, owner).
 public struct OverlayEntry: Equatable, Sendable {
+  /// What the entry is on disk.
   public enum Kind: Equatable, Sendable { case file, directory, symlink(target: String) }
 
   /// The path relative to the overlay root (`etc/hosts.ww`).

@@ -72,6 +72,7 @@ final class TemplateRecord: TemplateObject {
   let schema: [String: (key: String, kind: FieldKind)]
   let extras: [String: TemplateValue]
 
+  /// How a field reads: a string, a list of strings, a `WWbool`, or a tag map.
   enum FieldKind { case string, strings, bool, tags }
 
   init(_ typeName: String, fields: OrderedDictionary<String, ConfValue>, schema: [String: (key: String, kind: FieldKind)],

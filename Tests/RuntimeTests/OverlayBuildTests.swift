@@ -130,6 +130,21 @@ struct OverlayBuildTests {
     #expect(results[2].status == .built)
   }
 
+  @Test func unusedSharedPartsAreRemoved() throws {
+    let fixture = try OverlayFixture()
+    let builder = try fixture.builder()
+    _ = builder.build(["n1", "n2", "n3"])
+    let used = try builder.imageParts(node: "n1", kind: .system)[0]
+    let stale = builder.sharedDirectory + "/0123456789abcdef0123456789abcdef.gz"
+    let fresh = builder.sharedDirectory + "/fedcba9876543210fedcba9876543210.gz"
+    for path in [stale, fresh] { FileManager.default.createFile(atPath: path, contents: Data()) }
+    try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: stale)
+    try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: used)
+    #expect(builder.removeUnusedParts() == 1)
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(FileManager.default.fileExists(atPath: fresh) && FileManager.default.fileExists(atPath: used))
+  }
+
   @Test func nodeNamesThatClimbOutAreRefused() throws {
     let fixture = try OverlayFixture()
     var state = try fixture.store.load()

@@ -59,7 +59,9 @@ final class OverlayCollection: HostObject {
         let complete = args.named("complete")?.isTruthy ?? false
         let builder: OverlayBuilder
         do { builder = try OverlayBuilder(state: state, root: cluster.store.root) } catch { throw LangError("\(error)") }
-        return .object(OverlayBuildReport(builder.build(ids, force: force, complete: complete)))
+        let results = builder.build(ids, force: force, complete: complete)
+        if args.count == 0 || Set(ids) == Set(state.cluster.nodes.keys) { builder.removeUnusedParts() }
+        return .object(OverlayBuildReport(results, warnings: builder.environment.warnings))
       })
     default:
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
@@ -77,13 +79,19 @@ final class OverlayCollection: HostObject {
   }
 }
 
-/// What `overlays.build` did: nodes built, already current, and failed (with why).
+/// What `overlays.build` did: nodes built, already current, and failed (with
+/// why), and the templates' warnings (e.g. `IncludeFrom` of a missing file).
 final class OverlayBuildReport: HostObject {
   let results: [OverlayBuilder.NodeResult]
-  init(_ results: [OverlayBuilder.NodeResult]) { self.results = results }
+  let warnings: [String]
+  init(_ results: [OverlayBuilder.NodeResult], warnings: [String]) {
+    self.results = results
+    var seen = Set<String>()
+    self.warnings = warnings.filter { seen.insert($0).inserted }
+  }
 
   var typeName: String { "overlay build" }
-  var memberNames: [String] { ["built", "current", "failed"] }
+  var memberNames: [String] { ["built", "current", "failed", "warnings"] }
 
   private func ids(_ match: (OverlayBuilder.NodeResult.Status) -> Bool) -> [String] {
     results.filter { match($0.status) }.map(\.node)
@@ -93,6 +101,7 @@ final class OverlayBuildReport: HostObject {
     switch name {
     case "built": return .list(ids { $0 == .built }.map { .string($0) })
     case "current": return .list(ids { $0 == .current }.map { .string($0) })
+    case "warnings": return .list(warnings.map { .string($0) })
     case "failed":
       return .list(results.compactMap { result -> Value? in
         if case .failed(let why) = result.status { return .string("\(result.node): \(why)") }
@@ -110,6 +119,7 @@ final class OverlayBuildReport: HostObject {
     for result in results {
       if case .failed(let why) = result.status { parts.append("failed \(result.node): \(why)") }
     }
+    parts += warnings.map { "warning: " + $0 }
     return parts.joined(separator: "; ")
   }
 

@@ -134,6 +134,26 @@ public final class OverlayBuilder {
     return [shared, ownPartPath(node: node, kind: kind)]
   }
 
+  /// Deletes shared parts no node's fingerprint names any more, except those
+  /// written in the last minute (another build may be about to name them).
+  /// Returns how many it deleted.
+  @discardableResult
+  public func removeUnusedParts() -> Int {
+    var used = Set<String>()
+    for node in (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? [] {
+      if let stamp = NodeStamp.read(outputDirectory + "/" + node + "/.fingerprint") { used.formUnion(stamp.shared.values) }
+    }
+    var removed = 0
+    let cutoff = Date().addingTimeInterval(-60)
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: sharedDirectory)) ?? [] where name.hasSuffix(".gz") {
+      let path = sharedDirectory + "/" + name
+      guard !used.contains(path) else { continue }
+      let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
+      if let modified, modified < cutoff, unlink(path) == 0 { removed += 1 }
+    }
+    return removed
+  }
+
   /// What to write for one node: both images' entries and the fingerprint to record.
   struct NodePlan {
     let id: String

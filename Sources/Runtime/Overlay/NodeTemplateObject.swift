@@ -21,14 +21,6 @@ public final class NodeTemplateObject: TemplateObject {
   public var templateTypeName: String { "*node.Node" }
   public var templateDescription: String { "{\(node.id)}" }
 
-  /// Names of the fields a template can read.
-  static let fieldNames: [String] = [
-    "Id", "Hostname", "ImageName", "ContainerName", "Container", "Ipxe", "Init", "Root", "ClusterName", "Comment",
-    "Profiles", "SystemOverlay", "RuntimeOverlay", "Kernel", "Ipmi", "NetDevs", "PrimaryNetDev", "Tags", "Disks",
-    "FileSystems", "DiskList", "FileSystemList", "Resources", "Discoverable", "AssetKey", "Mounts", "RootStrategy",
-    "RootDevice",
-  ]
-
   public func templateField(_ name: String) -> TemplateValue? {
     if let cached = cache[name] { return cached }
     guard let value = compute(name) else { return nil }

@@ -18,6 +18,8 @@ final class Session {
     Library.installAll(into: interpreter, arguments: arguments)
     RuntimeLibrary.install(into: interpreter)
     interpreter.modulePaths = Session.stdlibPaths()
+    OverlaySettings.stockDirectory = interpreter.modulePaths.map { $0 + "/overlays" }
+      .first { FileManager.default.fileExists(atPath: $0) }
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))
     ClusterLibrary.install(into: interpreter, cluster: cluster)

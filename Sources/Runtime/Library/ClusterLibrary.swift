@@ -3,7 +3,7 @@ import Lang
 /// Installs the cluster into an interpreter: the collections `nodes`,
 /// `profiles`, `images`, `exports`, the `server` settings, the transaction
 /// (`diff`, `commit`, `rollback`), `hostlist`, `explain`, root strategies,
-/// `mount`, and what `use node|nodes|profile|image|export "…"` selects.
+/// `mount`, the `overlays`, and what `use node|nodes|profile|image|export|overlay "…"` selects.
 public enum ClusterLibrary {
   public static func install(into i: Interpreter, cluster: ClusterContext) {
     let nodes = NodeCollection(cluster)
@@ -15,6 +15,8 @@ public enum ClusterLibrary {
     i.define("images", .object(images))
     i.define("exports", .object(exports))
     i.define("server", .object(ServerView(cluster)))
+    let overlays = OverlayCollection(cluster)
+    i.define("overlays", .object(overlays))
 
     i.define("hostlist") { _, args in
       try args.expect("hostlist", count: 1...1)
@@ -61,5 +63,6 @@ public enum ClusterLibrary {
     i.registerUse("profile") { v in ("profile", try profiles.index(v, in: i)) }
     i.registerUse("image") { v in ("image", try images.index(v, in: i)) }
     i.registerUse("export") { v in ("export", try exports.index(v, in: i)) }
+    i.registerUse("overlay") { v in ("overlay", try overlays.index(v, in: i)) }
   }
 }

@@ -14,8 +14,8 @@ final class RootStrategy: HostObject {
   /// The disk (`/dev/nvme0n1`) for xfs/ext4, the root device for `.device`.
   let device: String?
 
-  static let partitionLabel = "rootfs"
-  static let partitionPath = "/dev/disk/by-partlabel/rootfs"
+  static let partitionLabel = RootLayout.partitionLabel
+  static let partitionPath = RootLayout.partitionPath
 
   init(_ kind: Kind, device: String? = nil) {
     self.kind = kind
@@ -121,26 +121,10 @@ final class RootStrategy: HostObject {
     return read { entity[$0] }
   }
 
-  /// Reads `root`, and the disk layout it names, through `lookup`.
+  /// Reads `root`, and the disk layout it names, through `lookup` (see `RootLayout`).
   static func read(_ lookup: (FieldPath) -> ConfValue?) -> RootStrategy {
-    let root = lookup(FieldPath(["root"]))?.stringValue ?? ""
-    switch root {
-    case "", "initramfs": return RootStrategy(.initramfs)
-    case "tmpfs", "ramfs": return RootStrategy(.tmpfs)
-    default: break
-    }
-    let format = lookup(FieldPath(["filesystems", root, "format"]))?.stringValue
-    let kind = format.flatMap(Kind.init(rawValue:)).flatMap { $0 == .xfs || $0 == .ext4 ? $0 : nil }
-    guard let kind else { return RootStrategy(.device, device: root) }
-    if root.hasPrefix("/dev/disk/by-partlabel/"), case .map(let disks)? = lookup(FieldPath(["disks"])) {
-      let label = String(root.dropFirst("/dev/disk/by-partlabel/".count))
-      for (disk, value) in disks {
-        if case .map(let fields) = value, case .map(let partitions)? = fields["partitions"], partitions[label] != nil {
-          return RootStrategy(kind, device: disk)
-        }
-      }
-    }
-    return RootStrategy(kind, device: root)
+    let layout = RootLayout.read(lookup)
+    return RootStrategy(Kind(rawValue: layout.kind.rawValue) ?? .device, device: layout.device)
   }
 
   /// The state with every root strategy folded into one `root` value

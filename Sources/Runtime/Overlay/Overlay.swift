@@ -1,0 +1,30 @@
+import Foundation
+
+/// One overlay as found on disk: its name, the directory whose tree lands on
+/// the node (`<overlay>/rootfs`, or the overlay directory itself when it has
+/// no `rootfs`), and whether it is the site's copy or the stock one.
+public struct Overlay: Equatable, Sendable {
+  public let name: String
+  /// The directory whose contents are copied onto the node.
+  public let rootfs: String
+  /// True for a site overlay (`$HOWL_ROOT/var/lib/howl/overlays`), false for a stock one.
+  public let isSite: Bool
+
+  /// The overlay at `directory`, taking `rootfs/` inside it when present.
+  init(name: String, directory: String, isSite: Bool) {
+    self.name = name
+    var isDirectory: ObjCBool = false
+    let inner = directory + "/rootfs"
+    let hasRootfs = FileManager.default.fileExists(atPath: inner, isDirectory: &isDirectory) && isDirectory.boolValue
+    self.rootfs = hasRootfs ? inner : directory
+    self.isSite = isSite
+  }
+
+  /// Every entry of the tree, parents before children, in lexical order.
+  public func entries() throws -> [OverlayEntry] { try OverlayEntry.walk(rootfs) }
+
+  /// The overlay-relative paths of its files and links (directories left out), sorted.
+  public func files() throws -> [String] {
+    try entries().filter { $0.kind != .directory }.map(\.path)
+  }
+}

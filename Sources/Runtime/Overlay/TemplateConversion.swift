@@ -1,0 +1,97 @@
+import OrderedCollections
+
+/// Converts nodes.conf values to template values: free-form data (resources)
+/// keeps its YAML kinds; Warewulf's typed fields read as strings.
+enum TemplateConversion {
+  /// A value as Go would see it after YAML decoding into `interface{}`.
+  static func value(_ conf: ConfValue) -> TemplateValue {
+    switch conf {
+    case .scalar(let text, let kind):
+      switch kind {
+      case .string: return .string(text)
+      case .int: return Int(text).map { .int($0) } ?? .string(text)
+      case .float: return Double(text).map { .float($0) } ?? .string(text)
+      case .bool: return .bool(["true", "yes", "on"].contains(text.lowercased()))
+      case .null: return .null
+      }
+    case .list(let items): return .list(items.map(value))
+    case .map(let entries): return .map(TemplateMap(Dictionary(entries.map { ($0.key, value($0.value)) }, uniquingKeysWith: { a, _ in a })))
+    }
+  }
+
+  /// A scalar field as a string ("" when unset).
+  static func string(_ conf: ConfValue?) -> String { conf?.stringValue ?? "" }
+
+  /// A list field as a list of strings (a scalar reads as a one-item list, as 4.5 wrote some).
+  static func strings(_ conf: ConfValue?) -> TemplateValue {
+    switch conf {
+    case .list(let items)?: return .list(items.compactMap { $0.stringValue.map { .string($0) } })
+    case .scalar(let text, let kind)? where kind != .null && !text.isEmpty: return .list([.string(text)])
+    default: return .list([])
+    }
+  }
+
+  /// A string-to-string map (tags).
+  static func stringMap(_ conf: ConfValue?) -> TemplateValue {
+    guard case .map(let entries)? = conf else { return .map(TemplateMap()) }
+    var out: [String: TemplateValue] = [:]
+    for (key, value) in entries { out[key] = .string(value.stringValue ?? "") }
+    return .map(TemplateMap(out))
+  }
+
+  /// The entries of a map field, or none.
+  static func entries(_ conf: ConfValue?) -> OrderedDictionary<String, ConfValue> {
+    if case .map(let entries)? = conf { return entries }
+    return [:]
+  }
+}
+
+/// Warewulf's `WWbool`: prints as its string, with `.Bool` (unset ⇒ false)
+/// and `.BoolDefaultTrue` (unset ⇒ true).
+final class TemplateWWBool: TemplateObject {
+  let text: String
+  init(_ text: String) { self.text = text }
+
+  var templateTypeName: String { "wwtype.WWbool" }
+  var templateDescription: String { text }
+  func templateField(_ name: String) -> TemplateValue? {
+    let word = text.lowercased()
+    switch name {
+    case "Bool": return .bool(word == "true" || word == "yes")
+    case "BoolDefaultTrue": return .bool(word.isEmpty || !(word == "false" || word == "no"))
+    default: return nil
+    }
+  }
+}
+
+/// A struct of string fields looked up by Warewulf's field name in a nodes.conf map.
+final class TemplateRecord: TemplateObject {
+  let typeName: String
+  let fields: OrderedDictionary<String, ConfValue>
+  /// Warewulf field name → nodes.conf key, and how to read it.
+  let schema: [String: (key: String, kind: FieldKind)]
+  let extras: [String: TemplateValue]
+
+  /// How a field reads: a string, a list of strings, a `WWbool`, or a tag map.
+  enum FieldKind { case string, strings, bool, tags }
+
+  init(_ typeName: String, fields: OrderedDictionary<String, ConfValue>, schema: [String: (key: String, kind: FieldKind)],
+       extras: [String: TemplateValue] = [:]) {
+    self.typeName = typeName
+    self.fields = fields
+    self.schema = schema
+    self.extras = extras
+  }
+
+  var templateTypeName: String { typeName }
+  func templateField(_ name: String) -> TemplateValue? {
+    if let extra = extras[name] { return extra }
+    guard let (key, kind) = schema[name] else { return nil }
+    switch kind {
+    case .string: return .string(TemplateConversion.string(fields[key]))
+    case .strings: return TemplateConversion.strings(fields[key])
+    case .bool: return .object(TemplateWWBool(TemplateConversion.string(fields[key])))
+    case .tags: return TemplateConversion.stringMap(fields[key])
+    }
+  }
+}

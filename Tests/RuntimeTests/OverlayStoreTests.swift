@@ -27,6 +27,24 @@ struct OverlayStoreTests {
     #expect(try store.read("hostname", path: "/etc/extra") == Array("x\n".utf8))
   }
 
+  /// Git keeps only 0644 and 0755, so private stock files list their modes in
+  /// `modes`: the built entries and a site clone both get them.
+  @Test func privateStockFilesKeepTheirModes() throws {
+    let fixture = try OverlayFixture()
+    let store = fixture.overlays
+    let stock = try #require(store.overlay("ssh.host_keys"))
+    let modes = Dictionary(uniqueKeysWithValues: try stock.entries().map { ($0.path, $0.mode) })
+    #expect(modes["etc/ssh/ssh_host_rsa_key.ww"] == 0o600)
+    #expect(modes["etc/ssh/ssh_host_rsa_key.pub.ww"] == 0o644)
+    try store.write("ssh.host_keys", path: "etc/ssh/extra", contents: Array("x\n".utf8))
+    let site = try #require(store.overlay("ssh.host_keys"))
+    #expect(site.isSite)
+    var info = stat()
+    #expect(stat(site.rootfs + "/etc/ssh/ssh_host_rsa_key.ww", &info) == 0)
+    #expect(info.st_mode & 0o777 == 0o600, "the site copy's file itself is private")
+    #expect(FileManager.default.fileExists(atPath: store.siteDirectory + "/ssh.host_keys/modes") == false)
+  }
+
   @Test func pathsAndNamesAreChecked() throws {
     #expect(try OverlayPath.normalize("/etc//./hosts") == "etc/hosts")
     for bad in ["../../etc/shadow", "etc/../../x", "", "/", "./"] {

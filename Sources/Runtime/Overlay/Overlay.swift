@@ -9,6 +9,8 @@ public struct Overlay: Equatable, Sendable {
   public let rootfs: String
   /// True for a site overlay (`$HOWL_ROOT/var/lib/howl/overlays`), false for a stock one.
   public let isSite: Bool
+  /// The overlay's own directory (holding `rootfs/` and, for stock overlays, `modes`).
+  let directory: String
 
   /// The overlay at `directory`, taking `rootfs/` inside it when present.
   init(name: String, directory: String, isSite: Bool) {
@@ -18,10 +20,18 @@ public struct Overlay: Equatable, Sendable {
     let hasRootfs = FileManager.default.fileExists(atPath: inner, isDirectory: &isDirectory) && isDirectory.boolValue
     self.rootfs = hasRootfs ? inner : directory
     self.isSite = isSite
+    self.directory = directory
   }
 
-  /// Every entry of the tree, parents before children, in lexical order.
-  public func entries() throws -> [OverlayEntry] { try OverlayEntry.walk(rootfs) }
+  /// Every entry of the tree, parents before children, in lexical order;
+  /// a stock overlay's files take the modes its `modes` file lists.
+  public func entries() throws -> [OverlayEntry] {
+    let entries = try OverlayEntry.walk(rootfs)
+    guard !isSite, rootfs != directory else { return entries }
+    let modes = try OverlayModes.load(directory)
+    if modes.isEmpty { return entries }
+    return entries.map { entry in modes[entry.path].map { entry.withMode($0) } ?? entry }
+  }
 
   /// The overlay-relative paths of its files and links (directories left out), sorted.
   public func files() throws -> [String] {

@@ -18,6 +18,12 @@ public struct OverlayEntry: Equatable, Sendable {
   /// The absolute path on disk.
   public let source: String
 
+  /// The same entry with another mode.
+  func withMode(_ mode: UInt32) -> OverlayEntry {
+    OverlayEntry(path: path, kind: kind, mode: mode, uid: uid, gid: gid, size: size,
+                 mtimeNanoseconds: mtimeNanoseconds, source: source)
+  }
+
   /// Whether the file is a template (`.ww`).
   public var isTemplate: Bool { kind == .file && path.hasSuffix(".ww") }
 

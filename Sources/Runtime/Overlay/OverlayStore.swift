@@ -96,7 +96,11 @@ public struct OverlayStore: Sendable {
     } catch {
       throw OverlayError("cannot copy stock overlay '\(name)' to the site: \(error.localizedDescription)")
     }
-    return Overlay(name: name, directory: target, isSite: true)
+    // The copy's files get their real modes; the list is the stock overlay's alone.
+    let copy = Overlay(name: name, directory: target, isSite: true)
+    OverlayModes.apply(try OverlayModes.load(target), under: copy.rootfs)
+    try? FileManager.default.removeItem(atPath: target + "/" + OverlayModes.fileName)
+    return copy
   }
 
   private func isDirectory(_ path: String) -> Bool {

@@ -176,8 +176,7 @@ public final class BootServer: @unchecked Sendable {
       .channelOption(.socketOption(.so_reuseaddr), value: 1)
       .channelOption(.socketOption(.so_broadcast), value: 1)
       .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-          if !interface.isEmpty { try BootServer.bindToDevice(channel, interface) }
+        BootServer.bindToDevice(channel, interface).flatMapThrowing {
           try channel.pipeline.syncOperations.addHandler(handler)
         }
       }
@@ -187,13 +186,13 @@ public final class BootServer: @unchecked Sendable {
   }
 
   /// SO_BINDTODEVICE: DHCP broadcasts are received and sent on that interface only.
-  static func bindToDevice(_ channel: Channel, _ interface: String) throws {
-    guard let provider = channel as? SocketOptionProvider else { return }
+  static func bindToDevice(_ channel: Channel, _ interface: String) -> EventLoopFuture<Void> {
+    guard !interface.isEmpty, let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededVoidFuture() }
     var name: (UInt64, UInt64) = (0, 0)
     withUnsafeMutableBytes(of: &name) { raw in
       for (index, byte) in interface.utf8.prefix(15).enumerated() { raw[index] = byte }
     }
-    try provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: name).wait()
+    return provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: name)
   }
 
   private func startTFTP(_ settings: ServeSettings) throws {

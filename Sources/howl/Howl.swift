@@ -34,8 +34,10 @@ struct Howl: ParsableCommand {
     switch arguments.first {
     case "serve":
       ServeCommand.main(Array(arguments.dropFirst()))
+      Foundation.exit(0)
     case "status":
       StatusCommand.main(Array(arguments.dropFirst()))
+      Foundation.exit(0)
     case "--help", "-h":
       print(Howl.helpMessage())
       Foundation.exit(0)

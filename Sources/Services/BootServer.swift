@@ -20,6 +20,8 @@ public final class BootServer: @unchecked Sendable {
     /// Debian's `ipxe` package; copied into the TFTP root under `warewulf/`.
     public var ipxeBinaries = "/usr/lib/ipxe"
     public var builder: (any OnDemandBuilder)?
+    /// Send empty IPv6 router advertisements on the DHCP interface (ends iPXE's IPv6 wait).
+    public var routerAdvertisements = true
     /// How often the store files are checked for a commit.
     public var reloadInterval: TimeAmount = .milliseconds(500)
 
@@ -39,6 +41,7 @@ public final class BootServer: @unchecked Sendable {
   private var channels: [Channel] = []
   private var responders: [(EventLoop, DHCPResponder)] = []
   private var watchTask: RepeatedTask?
+  private var advertiser: RouterAdvertiser?
   private let stopped = NIOLockedValueBox(false)
   private let done = DispatchSemaphore(value: 0)
 
@@ -77,6 +80,15 @@ public final class BootServer: @unchecked Sendable {
       }
       try startTFTP(settings)
       try startHTTP(settings)
+      if options.routerAdvertisements, settings.dhcpEnabled, !settings.interface.isEmpty {
+        let advertiser = RouterAdvertiser(interface: settings.interface)
+        do {
+          try advertiser.start()
+          self.advertiser = advertiser
+        } catch {
+          logger.warning("no router advertisements (iPXE will wait about 13 s for IPv6): \(error)")
+        }
+      }
     } catch {
       stop()
       throw error
@@ -118,6 +130,7 @@ public final class BootServer: @unchecked Sendable {
     }
     guard !already else { return }
     watchTask?.cancel()
+    advertiser?.stop()
     for channel in channels { try? channel.close().wait() }
     status.flush(to: BootPaths(root: options.root).statusFile)
     try? group.syncShutdownGracefully()

@@ -38,6 +38,8 @@ struct ServeCommand: ParsableCommand {
   var tftpRoot: String?
   @Option(help: "Where Debian's iPXE binaries are.")
   var ipxeBinaries = "/usr/lib/ipxe"
+  @Flag(help: "Do not send IPv6 router advertisements (iPXE then waits about 13 s per boot for IPv6).")
+  var noRouterAdvertisements = false
   @Option(help: "Log level: trace, debug, info, notice, warning, error.")
   var logLevel = "info"
 
@@ -70,6 +72,7 @@ struct ServeCommand: ParsableCommand {
       if let root = flags.tftpRoot { settings.tftpRoot = root }
     }
     options.ipxeBinaries = ipxeBinaries
+    options.routerAdvertisements = !noRouterAdvertisements
     let server = try BootServer(options: options)
     try server.run()
   }

@@ -188,6 +188,10 @@ public final class BootServer: @unchecked Sendable {
     let channel = try DatagramBootstrap(group: group)
       .channelOption(.socketOption(.so_reuseaddr), value: 1)
       .channelOption(.socketOption(.so_broadcast), value: 1)
+      // Bursts of thousands of DISCOVERs a second must queue, not drop.
+      .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+      .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+      .channelOption(.maxMessagesPerRead, value: 16)
       .channelInitializer { channel in
         BootServer.bindToDevice(channel, interface).flatMapThrowing {
           try channel.pipeline.syncOperations.addHandler(handler)

@@ -39,6 +39,7 @@ public final class DHCPResponder {
     var reserved = Set(config.leases.values.compactMap(\.address))
     reserved.insert(settings.address)
     if var existing = pool, existing.start == min(start.value, end.value), existing.end == max(start.value, end.value) {
+      pool = nil
       existing.reserved = reserved
       pool = existing
     } else {
@@ -83,6 +84,8 @@ public final class DHCPResponder {
     }
     if pool == nil, !config.discoverable.isEmpty, type == .discover { return .discover(mac) }
     guard var dynamic = pool else { return .ignore("unknown MAC \(mac) denied (no node has it)") }
+    // Move the pool out so that mutating it does not copy its tables.
+    pool = nil
     defer { pool = dynamic }
     if type == .discover {
       guard let address = dynamic.hold(mac, requested: requested, until: now + offerHold, now: now) else {

@@ -19,6 +19,9 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$ns"; ip -n "$ns" link set lo up
+# tftpd-hpa resolves its bind address with AI_ADDRCONFIG, which ignores
+# loopback: give the namespace one more IPv4 address.
+ip -n "$ns" link add d0 type veth peer name d1; ip -n "$ns" addr add 10.96.0.1/24 dev d0; ip -n "$ns" link set d0 up
 export HOWL_ROOT=$work/howl
 root=$HOWL_ROOT/var/lib/howl/tftp
 mkdir -p "$root" "$HOWL_ROOT/etc/howl"
@@ -27,7 +30,7 @@ head -c 30000000 /dev/urandom > "$root/file30m"
 ip netns exec "$ns" "$howl" serve --no-dhcp --log-level warning --address 127.0.0.1 --bind 127.0.0.1 \
   --tftp-port 69 --http-port 9873 >"$work/howl.log" 2>&1 &
 pids+=($!)
-ip netns exec "$ns" in.tftpd -L -s "$root" -a 127.0.0.1:6969 -B 65464 >"$work/hpa.log" 2>&1 &
+ip netns exec "$ns" in.tftpd -l -L -s "$root" -a 127.0.0.1:6969 -B 65464 >"$work/hpa.log" 2>&1 &
 pids+=($!)
 sleep 2
 

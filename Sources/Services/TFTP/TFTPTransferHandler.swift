@@ -24,6 +24,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
   private var lastBlock: Int
   private var retries = 0
   private var timer: Scheduled<Void>?
+  private var deadline = NIODeadline.now()
   private var finished = false
   private static let maxRetries = 5
 
@@ -56,29 +57,40 @@ final class TFTPTransferHandler: ChannelInboundHandler {
       context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
       return
     }
-    switch try? TFTPPacket.parse(envelope.data.readableBytesView) {
+    var data = envelope.data
+    // ACKs are most of the traffic: read them without building a packet.
+    if data.readableBytes == 4, data.getInteger(at: data.readerIndex, as: UInt16.self) == 4,
+       let block = data.getInteger(at: data.readerIndex + 2, as: UInt16.self) {
+      acknowledge(context: context, block: block)
+      return
+    }
+    switch try? TFTPPacket.parse(data.readBytes(length: data.readableBytes) ?? []) {
     case .ack(let block):
-      // The ACK names a block in (acknowledged, acknowledged + window] by its low 16 bits.
-      let sent = min(acknowledged + options.windowSize, lastBlock)
-      var advanced: Int?
-      var candidate = acknowledged
-      while candidate <= sent {
-        if UInt16(truncatingIfNeeded: candidate) == block { advanced = candidate }
-        candidate += 1
-      }
-      guard let newAcknowledged = advanced, newAcknowledged > acknowledged || (newAcknowledged == 0 && acknowledged == 0) else { return }
-      acknowledged = newAcknowledged
-      retries = 0
-      if acknowledged >= lastBlock {
-        finish(context: context, ok: true)
-      } else {
-        sendWindow(context: context)
-      }
+      acknowledge(context: context, block: block)
     case .error(let code, let message):
       logger.info("TFTP \(name): client \(peer) aborted (\(code) \(message))")
       finish(context: context, ok: false)
     default:
       logger.info("TFTP \(name): unexpected packet from \(peer) dropped")
+    }
+  }
+
+  private func acknowledge(context: ChannelHandlerContext, block: UInt16) {
+    // The ACK names a block in (acknowledged, acknowledged + window] by its low 16 bits.
+    let sent = min(acknowledged + options.windowSize, lastBlock)
+    var advanced: Int?
+    var candidate = acknowledged
+    while candidate <= sent {
+      if UInt16(truncatingIfNeeded: candidate) == block { advanced = candidate }
+      candidate += 1
+    }
+    guard let newAcknowledged = advanced, newAcknowledged > acknowledged || (newAcknowledged == 0 && acknowledged == 0) else { return }
+    acknowledged = newAcknowledged
+    retries = 0
+    if acknowledged >= lastBlock {
+      finish(context: context, ok: true)
+    } else {
+      sendWindow(context: context)
     }
   }
 
@@ -107,15 +119,25 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     armTimer(context: context)
   }
 
+  /// Moves the retransmission deadline. One task stays scheduled and
+  /// re-arms itself while the deadline moves, instead of a new task per block.
   private func armTimer(context: ChannelHandlerContext) {
-    timer?.cancel()
-    timer = context.eventLoop.scheduleTask(in: .seconds(Int64(options.timeoutSeconds))) { [weak self] in
-      self?.timedOut(context: context)
+    deadline = .now() + .seconds(Int64(options.timeoutSeconds))
+    guard timer == nil else { return }
+    timer = context.eventLoop.scheduleTask(deadline: deadline) { [weak self] in
+      self?.timerFired(context: context)
     }
   }
 
-  private func timedOut(context: ChannelHandlerContext) {
+  private func timerFired(context: ChannelHandlerContext) {
+    timer = nil
     guard !finished else { return }
+    if NIODeadline.now() < deadline {
+      timer = context.eventLoop.scheduleTask(deadline: deadline) { [weak self] in
+        self?.timerFired(context: context)
+      }
+      return
+    }
     retries += 1
     guard retries <= TFTPTransferHandler.maxRetries else {
       logger.info("TFTP \(name): \(peer) stopped answering; transfer abandoned")

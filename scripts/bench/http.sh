@@ -40,6 +40,7 @@ nodes:
         ipaddr: 10.99.0.11
 CONF
 cat > "$work/nginx.conf" <<CONF
+user root;
 worker_processes auto;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
@@ -63,14 +64,16 @@ pids+=($!)
 sleep 2
 howl_url="http://127.0.0.1:9873/image/52-54-00-99-00-11?compress=gz"
 nginx_url="http://127.0.0.1:8080/img1.img.gz"
-size=$(ip netns exec "$ns" curl -sS -o /dev/null -w '%{size_download}' "$howl_url")
-[ "$size" = 500000000 ] || { echo "howl served $size bytes" >&2; exit 1; }
+for url in "$howl_url" "$nginx_url"; do
+  size=$(ip netns exec "$ns" curl -sS --fail -o /dev/null -w '%{size_download}' "$url")
+  [ "$size" = 500000000 ] || { echo "$url served $size bytes" >&2; exit 1; }
+done
 
 parallel_rate() {  # url → aggregate GB/s of $parallel downloads, best of 2
   local best=0 t0 t1 gbs
   for _ in 1 2; do
     t0=$(date +%s%N)
-    ip netns exec "$ns" sh -c "seq 1 $parallel | xargs -P $parallel -I N curl -sS --max-time 300 -o /dev/null '$1'"
+    ip netns exec "$ns" sh -c "seq 1 $parallel | xargs -P $parallel -I N curl -sS --fail --max-time 300 -o /dev/null '$1'"
     t1=$(date +%s%N)
     gbs=$(awk -v ns=$((t1 - t0)) -v n="$parallel" 'BEGIN { printf "%.2f", n * 0.5 / (ns / 1e9) }')
     best=$(awk -v a="$best" -v b="$gbs" 'BEGIN { print (b > a ? b : a) }')

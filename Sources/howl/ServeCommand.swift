@@ -7,7 +7,7 @@ import Services
 /// `howl serve`: DHCP, TFTP and HTTP provisioning in the foreground.
 struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "serve",
+    commandName: "howl serve",
     abstract: "Run the boot services (DHCP, TFTP, HTTP provisioning) in the foreground.",
     discussion: """
       Settings come from `server` in $HOWL_ROOT/etc/howl/howl.conf; flags override them.

@@ -7,7 +7,7 @@ import Services
 /// file `howl serve` keeps (or its `/status` route).
 struct StatusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "status",
+    commandName: "howl status",
     abstract: "Show each node's last boot request and stage, as recorded by `howl serve`.")
 
   @Option(help: "Ask a running server at this URL (e.g. http://10.0.0.1:9873) instead of reading the state file.")

@@ -81,6 +81,9 @@ import Testing
     let expected = try Data(contentsOf: URL(fileURLWithPath: BootPaths(root: scratch.path).tftpRoot + "/warewulf/big.bin"))
     #expect(data.count == expected.count)
     #expect(data == expected)
+    // 64-byte blocks: 78,125 of them, so block numbers wrap past 65535.
+    let wrapped = try RawTFTPClient.fetch("warewulf/big.bin", port: 16970, options: [("blksize", "64"), ("windowsize", "16")])
+    #expect(wrapped == expected)
   }
 }
 

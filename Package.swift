@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     .systemLibrary(name: "CLibedit", path: "Sources/CLibedit", pkgConfig: "libedit",
@@ -45,20 +46,33 @@ let package = Package(
       dependencies: [
         "Runtime",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]),
     .executableTarget(
       name: "howl",
       dependencies: [
         "Services", "Runtime", "Lang", "CLibedit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // Fuzzes the language: `scripts/fuzz` builds it with libFuzzer.
     .executableTarget(name: "LangFuzz", dependencies: ["Lang"]),
+    // Fuzz the boot services' packet parsers: `scripts/fuzz dhcp|tftp`.
+    .executableTarget(name: "DHCPFuzz", dependencies: ["Services"]),
+    .executableTarget(name: "TFTPFuzz", dependencies: ["Services"]),
     // The `.howl` spec-file format shared by the test targets.
     .target(name: "SpecSupport", dependencies: ["Lang"], path: "Tests/SpecSupport"),
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang", "SpecSupport"]),
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),
+    .testTarget(name: "ServicesTests", dependencies: [
+      "Services", "Runtime",
+      .product(name: "NIOCore", package: "swift-nio"),
+      .product(name: "NIOPosix", package: "swift-nio"),
+    ]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,3 @@
-/// Howl's long-running servers (DHCP, TFTP, HTTP provisioning, NFS exports,
-/// IPMI power) live in this module; they read the cluster through `Runtime`.
+/// Howl's boot services: DHCP, TFTP and HTTP provisioning on SwiftNIO, run
+/// together by `BootServer`. They read the cluster through `Runtime`.
 public enum Services {}

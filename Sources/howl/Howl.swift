@@ -14,6 +14,8 @@ struct Howl: ParsableCommand {
       With no arguments, starts the interactive REPL. With a file, runs it as a
       script (one transaction: it commits only if it ends without error).
       Exit status: 0 on success, 1 on a script error, 2 on a usage error.
+      `howl serve` runs the boot services (DHCP, TFTP, HTTP); `howl status`
+      shows each node's boot progress. See `howl serve --help`.
       """,
     version: version)
 
@@ -30,6 +32,12 @@ struct Howl: ParsableCommand {
     let arguments = Array(CommandLine.arguments.dropFirst())
     // Flags before a script are Howl's; everything after it is the script's.
     switch arguments.first {
+    case "serve":
+      ServeCommand.main(Array(arguments.dropFirst()))
+      Foundation.exit(0)
+    case "status":
+      StatusCommand.main(Array(arguments.dropFirst()))
+      Foundation.exit(0)
     case "--help", "-h":
       print(Howl.helpMessage())
       Foundation.exit(0)

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves one HTTP connection: routes each request through the
+/// `ProvisionRouter`, sends text bodies directly and files as `FileRegion`s
+/// (sendfile, no copy through user space), honouring HEAD, Range and
+/// conditional requests. Keep-alive and pipelining come from NIO's
+/// `HTTPServerPipelineHandler` before it.
+final class HTTPProvisionHandler: ChannelInboundHandler {
+  typealias InboundIn = HTTPServerRequestPart
+  typealias OutboundOut = HTTPServerResponsePart
+
+  private let router: ProvisionRouter
+  private let config: @Sendable () -> BootConfig
+  private let logger: Logger
+  private var head: HTTPRequestHead?
+
+  init(router: ProvisionRouter, config: @escaping @Sendable () -> BootConfig, logger: Logger) {
+    self.router = router
+    self.config = config
+    self.logger = logger
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch unwrapInboundIn(data) {
+    case .head(let request):
+      head = request
+    case .body:
+      break
+    case .end:
+      guard let request = head else { return }
+      head = nil
+      handle(context: context, request: request)
+    }
+  }
+
+  private func handle(context: ChannelHandlerContext, request: HTTPRequestHead) {
+    guard request.method == .GET || request.method == .HEAD else {
+      sendText(context: context, request: request, status: .methodNotAllowed, body: "GET or HEAD only\n", contentType: "text/plain")
+      return
+    }
+    let remote = context.channel.remoteAddress
+    let response = router.respond(uri: request.uri, clientIP: remote?.ipAddress ?? "", clientPort: remote?.port ?? 0, config: config())
+    switch response {
+    case let .text(status, body, contentType):
+      sendText(context: context, request: request, status: status, body: body, contentType: contentType)
+    case .file(let path):
+      sendFile(context: context, request: request, path: path)
+    }
+  }
+
+  private func sendText(context: ChannelHandlerContext, request: HTTPRequestHead, status: HTTPResponseStatus, body: String, contentType: String) {
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: contentType)
+    headers.add(name: "Content-Length", value: String(body.utf8.count))
+    headers.add(name: "Cache-Control", value: "no-store")
+    var head = HTTPResponseHead(version: request.version, status: status, headers: headers)
+    head.headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+    context.write(wrapOutboundOut(.head(head)), promise: nil)
+    if request.method != .HEAD {
+      context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+    }
+    finish(context: context, request: request, closing: nil)
+  }
+
+  private func sendFile(context: ChannelHandlerContext, request: HTTPRequestHead, path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    var info = stat()
+    guard fd >= 0, fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+      if fd >= 0 { close(fd) }
+      logger.notice("HTTP \(request.uri): \(path) missing")
+      sendText(context: context, request: request, status: .notFound, body: "not found\n", contentType: "text/plain")
+      return
+    }
+    let size = Int(info.st_size)
+    let plan = FileRange(size: size, mtime: Int(info.st_mtim.tv_sec), inode: UInt64(info.st_ino), headers: request.headers)
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "application/octet-stream")
+    headers.add(name: "ETag", value: plan.etag)
+    headers.add(name: "Last-Modified", value: plan.lastModified)
+    headers.add(name: "Accept-Ranges", value: "bytes")
+    headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+    switch plan.status {
+    case .partialContent:
+      headers.add(name: "Content-Range", value: "bytes \(plan.range.lowerBound)-\(plan.range.upperBound - 1)/\(size)")
+    case .rangeNotSatisfiable:
+      headers.add(name: "Content-Range", value: "bytes */\(size)")
+    default:
+      break
+    }
+    if plan.status != .notModified { headers.add(name: "Content-Length", value: String(plan.range.count)) }
+    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: plan.status, headers: headers))), promise: nil)
+    guard request.method != .HEAD, !plan.range.isEmpty else {
+      close(fd)
+      finish(context: context, request: request, closing: nil)
+      return
+    }
+    let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+    let region = FileRegion(fileHandle: handle, readerIndex: plan.range.lowerBound, endIndex: plan.range.upperBound)
+    context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+    finish(context: context, request: request, closing: handle)
+  }
+
+  private func finish(context: ChannelHandlerContext, request: HTTPRequestHead, closing handle: NIOFileHandle?) {
+    let keepAlive = request.isKeepAlive
+    let channel = context.channel
+    context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+      try? handle?.close()
+      if !keepAlive { channel.close(promise: nil) }
+    }
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: Error) {
+    logger.debug("HTTP connection error: \(error)")
+    context.close(promise: nil)
+  }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Runtime
+
+/// Renders a node's iPXE script from its `ipxe template` (default
+/// `default`), looked up as `<name>.ipxe` in the template directories in
+/// order (the site's `etc/howl/ipxe`, then the standard library's), with
+/// Warewulf's template data (§5.3).
+public struct IPXEScript: Sendable {
+  public var directories: [String]
+
+  public init(directories: [String]) { self.directories = directories }
+
+  /// Why a script could not be rendered.
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  public func render(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?) throws -> String {
+    let name = node.map { $0.value(at: FieldPath("ipxe template"))?.stringValue ?? "default" } ?? "unconfigured"
+    guard !name.contains("/"), let text = load(name.isEmpty ? "default" : name) else {
+      throw Failure(description: "no iPXE template '\(name)' in \(directories.joined(separator: ", "))")
+    }
+    let template = try Template(name: name).parse(text)
+    return try template.render(.map(TemplateMap(data(node: node, mac: mac, settings: settings, kernelVersion: kernelVersion))))
+  }
+
+  private func load(_ name: String) -> String? {
+    for directory in directories {
+      if let text = try? String(contentsOfFile: directory + "/" + name + ".ipxe", encoding: .utf8) { return text }
+    }
+    return nil
+  }
+
+  /// Warewulf's `templateVars` for iPXE templates.
+  func data(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?) -> [String: TemplateValue] {
+    let string = { (path: FieldPath) -> TemplateValue in .string(node?.value(at: path)?.stringValue ?? "") }
+    let args = node?.value(at: FieldPath("kernel", "args"))?.listValue ?? node?.value(at: FieldPath("kernel args"))?.listValue ?? []
+    var netdevs: [String: TemplateValue] = [:]
+    for (netname, device) in node?.value(at: FieldPath("network devices"))?.mapValue ?? [:] {
+      var fields: [String: TemplateValue] = [:]
+      for (key, value) in device.mapValue ?? [:] {
+        fields[IPXEScript.goName(key)] = .string(value.stringValue ?? "")
+      }
+      netdevs[netname] = .map(TemplateMap(fields))
+    }
+    var tags: [String: TemplateValue] = [:]
+    for (key, value) in node?.value(at: FieldPath("tags"))?.mapValue ?? [:] { tags[key] = .string(value.stringValue ?? "") }
+    return [
+      "Id": .string(node?.id ?? ""), "Hostname": .string(node?.id ?? ""), "Fqdn": .string(node?.id ?? ""),
+      "Cluster": string(FieldPath("cluster name")),
+      "ImageName": string(FieldPath("image name")),
+      "Ipxe": .string(node?.value(at: FieldPath("ipxe template"))?.stringValue ?? "default"),
+      "Hwaddr": .string(mac.description),
+      "Ipaddr": .string(settings.address.description), "Ipaddr6": .string(""),
+      "Port": .string(String(settings.httpPort)),
+      "Authority": .string("\(settings.address):\(settings.httpPort)"),
+      "KernelArgs": .string(args.joined(separator: " ")),
+      "KernelVersion": .string(kernelVersion ?? ""),
+      "Root": string(FieldPath("root")),
+      "TLS": .bool(false),
+      "Tags": .map(TemplateMap(tags)),
+      "NetDevs": .map(TemplateMap(netdevs)),
+    ]
+  }
+
+  /// `ipaddr6` → `Ipaddr6`, `hwaddr` → `Hwaddr`: Go's exported field names.
+  static func goName(_ key: String) -> String {
+    key.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+  }
+}

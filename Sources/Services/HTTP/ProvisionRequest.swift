@@ -1,0 +1,71 @@
+/// A provisioning request's route and parameters (Warewulf §5.5).
+public struct ProvisionRequest: Equatable, Sendable {
+  /// What the client asks for.
+  public enum Route: Equatable, Sendable {
+    case stage(BootStage)
+    case status
+    case unknown
+  }
+
+  public var route: Route
+  /// The node's MAC from the path (dashes or colons) or `?wwid=`.
+  public var wwid: MACAddress?
+  /// The raw wwid text, when it does not parse as a MAC.
+  public var rawID: String?
+  public var assetKey: String?
+  public var uuid: String?
+  public var compressed: Bool
+
+  /// Parses `/ipxe/52-54-00-…?assetkey=…`; `//` collapses (a shim quirk).
+  public init(uri: String) {
+    let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+    let segments = (parts.first ?? "").split(separator: "/").map(String.init)
+    var query: [String: String] = [:]
+    if parts.count > 1 {
+      for pair in parts[1].split(separator: "&") {
+        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        query[String(kv[0])] = kv.count > 1 ? ProvisionRequest.percentDecoded(String(kv[1])) : ""
+      }
+    }
+    assetKey = query["assetkey"]
+    uuid = query["uuid"]
+    compressed = query["compress"] == "gz"
+    let idText = segments.count > 1 ? ProvisionRequest.percentDecoded(segments[1]) : query["wwid"]
+    rawID = idText
+    wwid = idText.flatMap { MACAddress($0.lowercased()) }
+    switch segments.first ?? "" {
+    case "ipxe": route = .stage(.ipxe)
+    case "kernel": route = .stage(.kernel)
+    case "image", "container": route = .stage(.image)
+    case "system", "overlay-system": route = .stage(.system)
+    case "runtime", "overlay-runtime": route = .stage(.runtime)
+    case "status": route = segments.count == 1 ? .status : .unknown
+    case "provision":
+      switch query["stage"] ?? "" {
+      case "ipxe": route = .stage(.ipxe)
+      case "kernel": route = .stage(.kernel)
+      case "image", "container": route = .stage(.image)
+      case "system": route = .stage(.system)
+      case "runtime": route = .stage(.runtime)
+      default: route = .unknown
+      }
+    default: route = .unknown
+    }
+  }
+
+  static func percentDecoded(_ text: String) -> String {
+    guard text.contains("%") else { return text }
+    var bytes: [UInt8] = []
+    var iterator = Array(text.utf8)[...]
+    while let byte = iterator.popFirst() {
+      if byte == UInt8(ascii: "%"), iterator.count >= 2,
+         let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+        bytes.append(value)
+        iterator = iterator.dropFirst(2)
+      } else {
+        bytes.append(byte)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}

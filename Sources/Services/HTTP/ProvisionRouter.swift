@@ -1,0 +1,98 @@
+import Logging
+import NIOHTTP1
+import Runtime
+
+/// What to answer a provisioning request with.
+public enum ProvisionResponse: Equatable, Sendable {
+  case text(HTTPResponseStatus, String, contentType: String)
+  /// A file to send (with Range and conditional handling).
+  case file(path: String)
+}
+
+/// Maps Warewulf's routes (§5.5) to responses: identifies the node, checks
+/// its asset key and secure mode, picks the file, and records the stage on
+/// the status board.
+public struct ProvisionRouter: Sendable {
+  public var artifacts: any BootArtifacts
+  public var ipxe: IPXEScript
+  public var status: BootStatusBoard
+  /// The on-demand build seam; nil until the builders are wired in.
+  public var builder: (any OnDemandBuilder)?
+  public var logger: Logger
+
+  public init(artifacts: any BootArtifacts, ipxe: IPXEScript, status: BootStatusBoard,
+              builder: (any OnDemandBuilder)? = nil, logger: Logger) {
+    self.artifacts = artifacts
+    self.ipxe = ipxe
+    self.status = status
+    self.builder = builder
+    self.logger = logger
+  }
+
+  /// Answers `uri` from a client at `clientIP`:`clientPort`.
+  public func respond(uri: String, clientIP: String, clientPort: Int, config: BootConfig) -> ProvisionResponse {
+    let request = ProvisionRequest(uri: uri)
+    guard case .stage(let stage) = request.route else {
+      if request.route == .status {
+        return .text(.ok, String(decoding: status.json(), as: UTF8.self), contentType: "application/json")
+      }
+      return .text(.notFound, "not found\n", contentType: "text/plain")
+    }
+    guard let mac = request.wwid ?? (request.rawID == nil ? ARPTable.mac(for: clientIP) : nil) else {
+      logger.notice("HTTP \(stage) from \(clientIP): no node identified (wwid '\(request.rawID ?? "")')")
+      return .text(.badRequest, "no node identified\n", contentType: "text/plain")
+    }
+    guard let node = config.node(for: mac) else {
+      if stage == .ipxe, let script = try? ipxe.render(node: nil, mac: mac, settings: config.settings, kernelVersion: nil) {
+        logger.notice("HTTP ipxe for unknown MAC \(mac) from \(clientIP): unconfigured script")
+        return .text(.ok, script, contentType: "text/plain")
+      }
+      logger.notice("HTTP \(stage) for unknown MAC \(mac) from \(clientIP) refused")
+      return .text(.notFound, "unknown node\n", contentType: "text/plain")
+    }
+    if let key = node.value(at: FieldPath("asset key"))?.stringValue, !key.isEmpty, request.assetKey != key {
+      logger.warning("HTTP \(stage) for \(node.id) from \(clientIP): asset key mismatch")
+      status.record(node: node.id, stage: stage.rawValue, sent: "BAD_ASSET", ipaddr: clientIP)
+      return .text(.unauthorized, "asset key mismatch\n", contentType: "text/plain")
+    }
+    if stage == .runtime, config.settings.secure, clientPort >= 1024 {
+      logger.warning("HTTP runtime for \(node.id) from \(clientIP):\(clientPort) refused: secure mode needs a source port below 1024")
+      status.record(node: node.id, stage: stage.rawValue, sent: "BAD_REQUEST", ipaddr: clientIP)
+      return .text(.unauthorized, "runtime overlay needs a privileged source port\n", contentType: "text/plain")
+    }
+    if let builder {
+      do {
+        try builder.prepare(stage, for: node)
+      } catch {
+        logger.error("HTTP \(stage) for \(node.id): build failed: \(error)")
+        status.record(node: node.id, stage: stage.rawValue, sent: "BUILD_FAILED", ipaddr: clientIP)
+        return .text(.internalServerError, "build failed\n", contentType: "text/plain")
+      }
+    }
+    let path: String?
+    switch stage {
+    case .ipxe:
+      do {
+        let kernel = artifacts.kernel(for: node).map { KernelVersion.version(of: $0) }
+        let script = try ipxe.render(node: node, mac: mac, settings: config.settings, kernelVersion: kernel)
+        status.record(node: node.id, stage: "ipxe", sent: node.value(at: FieldPath("ipxe template"))?.stringValue ?? "default.ipxe", ipaddr: clientIP)
+        return .text(.ok, script, contentType: "text/plain")
+      } catch {
+        logger.error("HTTP ipxe for \(node.id): \(error)")
+        return .text(.internalServerError, "iPXE template failed\n", contentType: "text/plain")
+      }
+    case .kernel: path = artifacts.kernel(for: node)
+    case .image: path = artifacts.image(for: node, compressed: request.compressed)
+    case .system: path = artifacts.overlay(.system, for: node, compressed: request.compressed)
+    case .runtime: path = artifacts.overlay(.runtime, for: node, compressed: request.compressed)
+    case .dhcp, .tftp: path = nil
+    }
+    guard let path else {
+      logger.notice("HTTP \(stage) for \(node.id): nothing to send")
+      status.record(node: node.id, stage: stage.rawValue, sent: "NOT_FOUND", ipaddr: clientIP)
+      return .text(.notFound, "no \(stage) for \(node.id)\n", contentType: "text/plain")
+    }
+    status.record(node: node.id, stage: stage.rawValue, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
+    return .file(path: path)
+  }
+}

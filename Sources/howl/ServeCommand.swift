@@ -72,6 +72,8 @@ struct ServeCommand: ParsableCommand {
       if let root = flags.tftpRoot { settings.tftpRoot = root }
     }
     options.ipxeBinaries = ipxeBinaries
+    Session.findStockOverlays()
+    options.builder = ClusterBuilder(root: root)
     options.routerAdvertisements = !noRouterAdvertisements
     let server = try BootServer(options: options)
     try server.run()

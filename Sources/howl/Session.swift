@@ -18,14 +18,19 @@ final class Session {
     Library.installAll(into: interpreter, arguments: arguments)
     RuntimeLibrary.install(into: interpreter)
     interpreter.modulePaths = Session.stdlibPaths()
-    OverlaySettings.stockDirectory = interpreter.modulePaths.map { $0 + "/overlays" }
-      .first { FileManager.default.fileExists(atPath: $0) }
+    Session.findStockOverlays()
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 
   deinit { fflush(stdout) }
+
+  /// Tells the runtime where the stock overlays are (`stdlib/overlays`).
+  static func findStockOverlays() {
+    OverlaySettings.stockDirectory = stdlibPaths().map { $0 + "/overlays" }
+      .first { FileManager.default.fileExists(atPath: $0) }
+  }
 
   /// `$HOWL_STDLIB`, then `stdlib/` beside the install or the source tree.
   static func stdlibPaths() -> [String] {

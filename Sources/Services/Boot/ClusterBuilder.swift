@@ -1,0 +1,46 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Runtime
+
+/// Builds what a node is about to fetch, when it is missing or stale, as
+/// Warewulf's autobuild does: the node's system or runtime overlay image
+/// (complete, Warewulf-named) and its image (skipped in well under a second
+/// when the tree has not changed). Builds run one at a time.
+public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
+  private let store: Store
+  private let lock = NIOLock()
+  /// The overlay builder for the committed state it was made from.
+  private var cached: (state: ClusterState, overlays: OverlayBuilder)?
+
+  public init(root: String) {
+    store = Store(root: root)
+  }
+
+  public func prepare(_ stage: BootStage, for node: MergedNode) throws {
+    try lock.withLock {
+      switch stage {
+      case .system: _ = try overlays().image(node: node.id, kind: .system)
+      case .runtime: _ = try overlays().image(node: node.id, kind: .runtime)
+      case .image: try buildImage(of: node)
+      default: break
+      }
+    }
+  }
+
+  private func overlays() throws -> OverlayBuilder {
+    let state = try store.load()
+    if let cached, cached.state == state { return cached.overlays }
+    let builder = try OverlayBuilder(state: state, root: store.root)
+    cached = (state, builder)
+    return builder
+  }
+
+  private func buildImage(of node: MergedNode) throws {
+    guard let name = node.value(at: FieldPath("image name"))?.stringValue, !name.isEmpty else { return }
+    let state = try store.load()
+    guard let entry = state.server.images[name] else { return }
+    let paths = ImagePaths(name: name, stateDirectory: store.stateDirectory)
+    guard FileManager.default.fileExists(atPath: paths.rootfs) else { return }
+    _ = try ImageBuilder(paths: paths, excludes: entry.excludes).build()
+  }
+}

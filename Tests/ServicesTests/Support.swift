@@ -44,9 +44,13 @@ enum Fixture {
 final class ScratchRoot {
   let path: String
 
+  /// The artefacts written here are stand-ins, so `autobuild overlays` is
+  /// turned off: `howl serve` must serve them as they are.
   init(state: ClusterState) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("howl-services-\(UUID().uuidString)").path
     let store = Store(root: path)
+    var state = state
+    state.server.autobuildOverlays = false
     _ = try store.commit(base: try store.load(), state: state)
     let paths = BootPaths(root: path)
     try write(paths.images + "/img1/rootfs/boot/vmlinuz-6.1.0-9-amd64", Data("old kernel".utf8))

@@ -5,7 +5,9 @@ import Runtime
 /// Builds what a node is about to fetch, when it is missing or stale, as
 /// Warewulf's autobuild does: the node's system or runtime overlay image
 /// (complete, Warewulf-named) and its image (skipped in well under a second
-/// when the tree has not changed). Builds run one at a time.
+/// when the tree has not changed). Builds run one at a time. Nothing is
+/// built when `server.autobuild_overlays` is off (Warewulf's
+/// `autobuild overlays`): the files on disk are served as they are.
 public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   private let store: Store
   private let lock = NIOLock()
@@ -18,26 +20,26 @@ public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
 
   public func prepare(_ stage: BootStage, for node: MergedNode) throws {
     try lock.withLock {
+      let state = try store.load()
+      guard state.server.autobuildOverlays else { return }
       switch stage {
-      case .system: _ = try overlays().image(node: node.id, kind: .system)
-      case .runtime: _ = try overlays().image(node: node.id, kind: .runtime)
-      case .image: try buildImage(of: node)
+      case .system: _ = try overlays(state).image(node: node.id, kind: .system)
+      case .runtime: _ = try overlays(state).image(node: node.id, kind: .runtime)
+      case .image: try buildImage(of: node, in: state)
       default: break
       }
     }
   }
 
-  private func overlays() throws -> OverlayBuilder {
-    let state = try store.load()
+  private func overlays(_ state: ClusterState) throws -> OverlayBuilder {
     if let cached, cached.state == state { return cached.overlays }
     let builder = try OverlayBuilder(state: state, root: store.root)
     cached = (state, builder)
     return builder
   }
 
-  private func buildImage(of node: MergedNode) throws {
+  private func buildImage(of node: MergedNode, in state: ClusterState) throws {
     guard let name = node.value(at: FieldPath("image name"))?.stringValue, !name.isEmpty else { return }
-    let state = try store.load()
     guard let entry = state.server.images[name] else { return }
     let paths = ImagePaths(name: name, stateDirectory: store.stateDirectory)
     guard FileManager.default.fileExists(atPath: paths.rootfs) else { return }

@@ -82,6 +82,12 @@ public final class NodeTemplateObject: TemplateObject {
     var fields = own
     if fields["version"] == nil, let legacy = field("kernel version") ?? field("kernel override") { fields["version"] = legacy }
     if fields["args"] == nil, let legacy = field("kernel args") { fields["args"] = legacy }
+    // As Warewulf does, an unset version is the one found in the node's image
+    // (the image builder records it with the image).
+    if fields["version"] == nil, let image = field("image name")?.stringValue,
+       let detected = server.images[image]?.extra["kernel version"] {
+      fields["version"] = detected
+    }
     return TemplateRecord("*node.KernelConf", fields: fields,
                           schema: ["Version": ("version", .string), "Args": ("args", .strings), "Override": ("override", .string)])
   }

@@ -5,7 +5,7 @@
 # with Python's yaml.CSafeLoader on the same nodes.conf (ratio ≤ 1.0 is the goal).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 export HOWL_ROOT=$(mktemp -d)
 trap 'rm -rf "$HOWL_ROOT"' EXIT

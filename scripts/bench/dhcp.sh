@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}; shift || true
 rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(1000 3000 6000)
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 work=$(mktemp -d)
 srv=howlbench-dsrv-$$ cli=howlbench-dcli-$$

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 parallel=${1:-20}
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 work=$(mktemp -d)
 ns=howlbench-http-$$

@@ -18,7 +18,7 @@ level=${LEVEL:-6}
 runs=${RUNS:-3}
 cd "$(dirname "$0")/../.."
 
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl="$(swift build -c release --show-bin-path)/howl"
 work=$(mktemp -d /tmp/howl-bench-image.XXXXXX)
 trap 'rm -rf "$work"' EXIT

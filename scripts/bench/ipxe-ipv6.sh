@@ -5,7 +5,7 @@
 # 13 s lost without advertisements.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 work=$(mktemp -d)
 ns=howlbench-ipxe-$$

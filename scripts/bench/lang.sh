@@ -3,7 +3,7 @@
 # several runs each, and the ratio (Howl / Python; at most 1.0 is the goal).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=.build/release/howl
 runs=${RUNS:-5}
 

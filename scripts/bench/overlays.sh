@@ -9,7 +9,7 @@
 # per node (1.4 GB here, bound by the disk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 export HOWL_ROOT=$(mktemp -d)
 trap 'rm -rf "$HOWL_ROOT"' EXIT

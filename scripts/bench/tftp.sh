@@ -6,7 +6,7 @@
 # (goal: >= 1.0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product howl >/dev/null
+scripts/build-release
 howl=$PWD/.build/release/howl
 work=$(mktemp -d)
 ns=howlbench-tftp-$$

@@ -58,11 +58,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
-    // Fuzzes the language: `scripts/fuzz` builds it with libFuzzer.
-    .executableTarget(name: "LangFuzz", dependencies: ["Lang"]),
-    // Fuzz the boot services' packet parsers: `scripts/fuzz dhcp|tftp`.
-    .executableTarget(name: "DHCPFuzz", dependencies: ["Services"]),
-    .executableTarget(name: "TFTPFuzz", dependencies: ["Services"]),
+    // Fuzz targets, built with libFuzzer by `scripts/fuzz [lang|dhcp|tftp]`:
+    // the language, and the boot services' packet parsers.
+    .target(name: "FuzzSupport"),
+    .executableTarget(name: "LangFuzz", dependencies: ["Lang", "FuzzSupport"]),
+    .executableTarget(name: "DHCPFuzz", dependencies: ["Services", "FuzzSupport"]),
+    .executableTarget(name: "TFTPFuzz", dependencies: ["Services", "FuzzSupport"]),
     // The `.howl` spec-file format shared by the test targets.
     .target(name: "SpecSupport", dependencies: ["Lang"], path: "Tests/SpecSupport"),
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),

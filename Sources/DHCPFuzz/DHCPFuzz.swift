@@ -1,3 +1,4 @@
+import FuzzSupport
 import Foundation
 import Services
 
@@ -18,29 +19,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-typealias FuzzCallback = @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>, _ callback: FuzzCallback) -> CInt
-
-/// SwiftPM links an executable's entry point under this name; hand the
-/// command line to libFuzzer's driver.
+/// SwiftPM links an executable's entry point under this name.
 @_cdecl("DHCPFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var count = argc
-  var vector = argv
-  return runFuzzerDriver(&count, &vector, fuzzOneInput)
+  FuzzDriver.run(argc, argv, fuzzOneInput)
 }
 #else
-/// Without the fuzzer: replays the files named on the command line (to
-/// reproduce a crash the fuzzer found).
+/// Without the fuzzer: replays the files named on the command line.
 @main
 struct Replay {
-  static func main() {
-    for path in CommandLine.arguments.dropFirst() {
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      Array(data).withUnsafeBufferPointer(FuzzTarget.run)
-    }
-  }
+  static func main() { FuzzDriver.replay(FuzzTarget.run) }
 }
 #endif

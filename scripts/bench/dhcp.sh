@@ -10,21 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}; shift || true
 rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(1000 3000 6000)
-scripts/build-release
-howl=$PWD/.build/release/howl
-work=$(mktemp -d)
+source scripts/bench/lib/netns.sh
 srv=howlbench-dsrv-$$ cli=howlbench-dcli-$$
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  ip netns del "$cli" 2>/dev/null || true
-  ip netns del "$srv" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$srv"; ip netns add "$cli"
-ip -n "$srv" link set lo up; ip -n "$cli" link set lo up
+netns_add "$srv"; netns_add "$cli"
 ip -n "$srv" link add vsrv type veth peer name vcli netns "$cli"
 ip -n "$srv" addr add 10.98.0.1/16 dev vsrv; ip -n "$cli" addr add 10.98.0.2/16 dev vcli
 ip -n "$srv" link set vsrv up; ip -n "$cli" link set vcli up

@@ -9,19 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 parallel=${1:-20}
-scripts/build-release
-howl=$PWD/.build/release/howl
-work=$(mktemp -d)
+source scripts/bench/lib/netns.sh
 ns=howlbench-http-$$
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"; ip -n "$ns" link set lo up
+netns_add "$ns"
 export HOWL_ROOT=$work/howl
 mkdir -p "$HOWL_ROOT/etc/howl" "$HOWL_ROOT/var/lib/howl/provision/images"
 image=$HOWL_ROOT/var/lib/howl/provision/images/img1.img.gz

@@ -5,19 +5,9 @@
 # 13 s lost without advertisements.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/build-release
-howl=$PWD/.build/release/howl
-work=$(mktemp -d)
+source scripts/bench/lib/netns.sh
 ns=howlbench-ipxe-$$
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"; ip -n "$ns" link set lo up
+netns_add "$ns"
 ip -n "$ns" link add br0 type bridge
 ip -n "$ns" addr add 10.99.0.1/24 dev br0; ip -n "$ns" link set br0 up
 ip -n "$ns" tuntap add dev tap0 mode tap; ip -n "$ns" link set tap0 master br0 up

@@ -6,19 +6,9 @@
 # (goal: >= 1.0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/build-release
-howl=$PWD/.build/release/howl
-work=$(mktemp -d)
+source scripts/bench/lib/netns.sh
 ns=howlbench-tftp-$$
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"; ip -n "$ns" link set lo up
+netns_add "$ns"
 # tftpd-hpa resolves its bind address with AI_ADDRCONFIG, which ignores
 # loopback: give the namespace one more IPv4 address.
 ip -n "$ns" link add d0 type veth peer name d1; ip -n "$ns" addr add 10.96.0.1/24 dev d0; ip -n "$ns" link set d0 up

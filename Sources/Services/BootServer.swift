@@ -252,16 +252,20 @@ public final class BootServer: @unchecked Sendable {
   }
 
   /// Copies the iPXE binaries into `<tftp root>/warewulf/` unless already
-  /// there (as `wwctl configure tftp` does).
+  /// there (as `wwctl configure tftp` does). Debian links some of them to
+  /// /boot, and TFTP refuses links out of its root, so the files themselves
+  /// are copied (and a link left by an older copy is replaced).
   private func prepareTFTPRoot(_ root: String) {
     let target = root + "/warewulf"
     let files = FileManager.default
     try? files.createDirectory(atPath: target, withIntermediateDirectories: true)
     for name in ["undionly.kpxe", "ipxe.efi", "snponly.efi"] {
-      let source = options.ipxeBinaries + "/" + name
+      let source = URL(fileURLWithPath: options.ipxeBinaries + "/" + name).resolvingSymlinksInPath().path
       let destination = target + "/" + name
-      guard files.fileExists(atPath: source), !files.fileExists(atPath: destination) else { continue }
+      let existing = (try? files.attributesOfItem(atPath: destination))?[.type] as? FileAttributeType
+      guard files.fileExists(atPath: source), existing != .typeRegular else { continue }
       do {
+        if existing != nil { try files.removeItem(atPath: destination) }
         try files.copyItem(atPath: source, toPath: destination)
       } catch {
         logger.warning("cannot copy \(source) into the TFTP root: \(error)")

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// The boot lab (shared/reference/boot-lab.md, scripts/lab): a network
+/// namespace with a bridge and tap devices, a busybox node image and a
+/// cluster built by `howl` from Tests/Fixtures/bootlab/cluster.howl, and
+/// `howl serve` alone (DHCP, TFTP, HTTP) on the bridge for VMs to boot from.
+final class BootLab: @unchecked Sendable {
+  /// The lab of the running suite (see `BootLabScope`).
+  @TaskLocal static var current: BootLab?
+
+  static let taps = 8
+  let namespace = "howllab\(getpid() % 100_000)"
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent("howl-lab-\(UUID().uuidString)").path
+  private(set) var serve: ServeProcess?
+
+  init() throws {
+    do {
+      try FileManager.default.createDirectory(atPath: root + "/vm", withIntermediateDirectories: true)
+      try BootLab.script("busybox-rootfs", [root + "/rootfs"], timeout: 120)
+      var environment = ProcessInfo.processInfo.environment
+      environment["HOWL_ROOT"] = root
+      environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+      let cluster = Fixture.packageRoot.appendingPathComponent("Tests/Fixtures/bootlab/cluster.howl").path
+      let made = try run([Fixture.howl, cluster, root + "/rootfs"], timeout: 300, environment: environment)
+      guard made.status == 0 else { throw TestFailure("cluster.howl failed:\n\(made.output)") }
+      try BootLab.script("netns-up", [namespace, String(BootLab.taps)])
+      serve = try ServeProcess(root: root, arguments: ["--interface", "br0"], netns: namespace)
+    } catch {
+      tearDown()
+      throw error
+    }
+  }
+
+  /// Stops `howl serve` and every VM, removes the namespace and the scratch root.
+  func tearDown() {
+    serve?.stop()
+    _ = try? BootLab.script("netns-down", [namespace])
+    try? FileManager.default.removeItem(atPath: root)
+  }
+
+  /// Boots the VMs together and returns what each reported, in order.
+  func boot(_ machines: [VirtualMachine]) -> [BootReport] {
+    let reports = UnsafeMutableBufferPointer<BootReport?>.allocate(capacity: machines.count)
+    defer { reports.deallocate() }
+    reports.initialize(repeating: nil)
+    DispatchQueue.concurrentPerform(iterations: machines.count) { index in
+      let tap = "tap\(index % BootLab.taps)"
+      reports[index] = machines[index].boot(in: self, tap: tap)
+    }
+    return reports.map { $0! }
+  }
+
+  /// Runs scripts/lab/NAME; throws with its output if it fails.
+  @discardableResult
+  static func script(_ name: String, _ arguments: [String], timeout: TimeInterval = 60,
+                     environment: [String: String]? = nil) throws -> String {
+    let path = Fixture.packageRoot.appendingPathComponent("scripts/lab/" + name).path
+    let result = try run([path] + arguments, timeout: timeout, environment: environment)
+    guard result.status == 0 else { throw TestFailure("scripts/lab/\(name) failed (\(result.status)):\n\(result.output)") }
+    return result.output
+  }
+}
+
+/// Brings the boot lab up once around a whole suite, and down after it.
+struct BootLabScope: SuiteTrait, TestScoping {
+  var isRecursive: Bool { false }
+
+  func provideScope(for test: Test, testCase: Test.Case?,
+                    performing function: @Sendable () async throws -> Void) async throws {
+    let lab = try BootLab()
+    defer { lab.tearDown() }
+    try await BootLab.$current.withValue(lab) { try await function() }
+  }
+}
+
+extension Trait where Self == BootLabScope {
+  /// The suite runs inside a boot lab (`BootLab.current`).
+  static var bootLab: Self { BootLabScope() }
+}

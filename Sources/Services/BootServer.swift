@@ -33,7 +33,7 @@ public final class BootServer: @unchecked Sendable {
   }
 
   public let options: Options
-  public let status = BootStatusBoard()
+  public let status: BootStatusBoard
   public let logger: Logger
   private let group: MultiThreadedEventLoopGroup
   private let config: NIOLockedValueBox<BootConfig>
@@ -50,6 +50,7 @@ public final class BootServer: @unchecked Sendable {
     self.options = options
     self.logger = logger
     store = Store(root: options.root)
+    status = BootStatusBoard(stateFile: BootPaths(root: options.root).statusFile)
     let state = try store.load()
     config = NIOLockedValueBox(BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options)))
     group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)

@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
       }
       entries = document.nodes
     } else {
-      entries = BootStatusBoard.load(from: BootPaths(root: root).statusFile) ?? [:]
+      entries = BootStatusFile.load(from: BootPaths(root: root).statusFile) ?? [:]
     }
     let nodes = (try? Store(root: root).load().cluster.nodes.keys.map { $0 }) ?? []
     let ids = (nodes + entries.keys.filter { !nodes.contains($0) }).sorted()

@@ -23,7 +23,7 @@ struct OverlayBuildTests {
   }
 
   static func mode(_ path: String) -> Int {
-    ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0) ?? 0
+    (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
   }
 
   @Test func buildsSystemAndRuntimeImages() throws {
@@ -137,7 +137,7 @@ struct OverlayBuildTests {
     let used = try builder.imageParts(node: "n1", kind: .system)[0]
     let stale = builder.sharedDirectory + "/0123456789abcdef0123456789abcdef.gz"
     let fresh = builder.sharedDirectory + "/fedcba9876543210fedcba9876543210.gz"
-    for path in [stale, fresh] { FileManager.default.createFile(atPath: path, contents: Data()) }
+    for path in [stale, fresh] { _ = FileManager.default.createFile(atPath: path, contents: Data()) }
     try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: stale)
     try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: used)
     #expect(builder.removeUnusedParts() == 1)

@@ -16,9 +16,12 @@ import Testing
       #expect(report["file"] == "node \(report.name) at \(address)")
       #expect(report["root"] == "rootfs rootfs", "the default root stays in the initramfs")
     }
+    // Each node's boot stage, by `howl status` and in the `nodes` table.
     let status = try run([Fixture.howl, "status"], environment: ["HOWL_ROOT": lab.root])
+    let table = try run([Fixture.howl, "-c", "print(nodes)"], environment: ["HOWL_ROOT": lab.root])
     for name in ["n1", "n2"] {
       #expect(status.output.split(separator: "\n").contains { $0.hasPrefix(name + " ") && $0.contains("runtime") }, "\(status.output)")
+      #expect(table.output.split(separator: "\n").contains { $0.hasPrefix(name + " ") && $0.contains("runtime, ") }, "\(table.output)")
     }
   }
 

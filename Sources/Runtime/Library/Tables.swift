@@ -19,7 +19,8 @@ struct TextTable {
 /// How a node set prints: the columns a sysadmin wants first.
 enum NodeTable {
   static func render(_ nodes: [EntityRef]) throws -> String {
-    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT"])
+    let boots = nodes.first.flatMap { BootStatusFile.load(from: BootStatusFile.path(stateDirectory: $0.cluster.store.stateDirectory)) } ?? [:]
+    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT", "BOOT"])
     for node in nodes {
       let merged = try node.cluster.merged(node.id)
       let primary = try node.primaryNetwork()
@@ -29,6 +30,7 @@ enum NodeTable {
         node.id, profiles.isEmpty ? "-" : profiles, text(["image name"]),
         text(["network devices", primary, "ipaddr"]), text(["network devices", primary, "hwaddr"]),
         try RootStrategy.read(node).inlineDescription,
+        boots[node.id]?.summary() ?? "-",
       ])
     }
     return table.render() + "\n(\(nodes.count) node\(nodes.count == 1 ? "" : "s"))"

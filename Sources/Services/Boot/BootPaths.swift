@@ -1,3 +1,5 @@
+import Runtime
+
 /// Howl's on-disk layout under `$HOWL_ROOT` for boot artefacts.
 public struct BootPaths: Sendable {
   public var root: String
@@ -8,6 +10,6 @@ public struct BootPaths: Sendable {
   public var provision: String { stateDirectory + "/provision" }
   public var tftpRoot: String { stateDirectory + "/tftp" }
   /// Where `howl serve` records each node's boot progress for `howl status`.
-  public var statusFile: String { stateDirectory + "/boot-status.json" }
+  public var statusFile: String { BootStatusFile.path(stateDirectory: stateDirectory) }
   public var ipxeTemplates: String { base + "/etc/howl/ipxe" }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Runtime
 
 /// A node's boot stage, named after the HTTP route that served it.
 public enum BootStage: String, Sendable, Codable, CaseIterable {
@@ -10,27 +11,18 @@ public enum BootStage: String, Sendable, Codable, CaseIterable {
 /// where, when (Warewulf's status DB, `GET /status`). Shared by the
 /// services; written to `boot-status.json` for `howl status`.
 public final class BootStatusBoard: Sendable {
-  /// One node's entry, as `/status` and the state file show it.
-  public struct Entry: Codable, Sendable, Equatable {
-    public var nodeName: String
-    public var stage: String
-    public var sent: String
-    public var ipaddr: String
-    public var lastSeen: Int
-
-    enum CodingKeys: String, CodingKey {
-      case nodeName = "node name", stage, sent, ipaddr, lastSeen = "last seen"
-    }
-  }
-
-  /// The document `/status` returns.
-  public struct Document: Codable, Sendable {
-    public var nodes: [String: Entry]
-  }
+  public typealias Entry = BootStatusFile.Entry
+  public typealias Document = BootStatusFile.Document
 
   private let entries = NIOLockedValueBox<(nodes: [String: Entry], dirty: Bool)>(([:], false))
 
-  public init() {}
+  /// Starts from the entries a previous `howl serve` left in `stateFile`,
+  /// so a restart does not forget where nodes got to.
+  public init(stateFile: String? = nil) {
+    if let stateFile, let nodes = BootStatusFile.load(from: stateFile) {
+      entries.withLockedValue { $0.nodes = nodes }
+    }
+  }
 
   public func record(node: String, stage: String, sent: String, ipaddr: String) {
     let entry = Entry(nodeName: node, stage: stage, sent: sent, ipaddr: ipaddr, lastSeen: Int(Date().timeIntervalSince1970))
@@ -58,11 +50,5 @@ public final class BootStatusBoard: Sendable {
     let url = URL(fileURLWithPath: path)
     try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? json().write(to: url, options: .atomic)
-  }
-
-  /// Reads a state file `howl serve` wrote.
-  public static func load(from path: String) -> [String: Entry]? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    return (try? JSONDecoder().decode(Document.self, from: data))?.nodes
   }
 }

@@ -56,3 +56,18 @@ import Testing
     #expect(lab.serve?.waitForLog("unknown MAC 52:54:00:99:00:99 denied") == true)
   }
 }
+
+/// proxyDHCP: the site's own DHCP server (Kea) gives the address, Howl only
+/// the boot information, and the node boots as it would from Howl alone.
+@Suite(.serialized, .bootLab(siteDHCP: ["52:54:00:99:00:11": "10.99.0.11"])) struct ProxyDHCPBootTests {
+  var lab: BootLab { BootLab.current! }
+
+  @Test func aNodeBootsWithItsAddressFromTheSiteServerAndItsBootFromHowl() throws {
+    let report = lab.boot([VirtualMachine(name: "n1", mac: "52:54:00:99:00:11")])[0]
+    #expect(report.booted, "\(report.tail)")
+    #expect(report["file"] == "node n1 at 10.99.0.11")
+    let kea = (try? String(contentsOfFile: lab.root + "/site/kea.log", encoding: .utf8)) ?? ""
+    #expect(kea.contains("DHCP4_LEASE_ALLOC") && kea.contains("10.99.0.11"), "the site server leased the address:\n\(kea)")
+    #expect(report.serial.contains("Filename: http://10.99.0.1:9873/ipxe/52-54-00-99-00-11"), "Howl's proxy offer named the script")
+  }
+}

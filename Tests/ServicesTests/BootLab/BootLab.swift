@@ -14,17 +14,20 @@ final class BootLab: @unchecked Sendable {
   let root = FileManager.default.temporaryDirectory.appendingPathComponent("howl-lab-\(UUID().uuidString)").path
   private(set) var serve: ServeProcess?
 
-  init() throws {
+  /// With `siteDHCP`, the lab also has the site's own DHCP server (Kea,
+  /// addresses only; scripts/lab/site-dhcp) with these MAC → address
+  /// reservations, and Howl runs in proxyDHCP mode beside it.
+  init(siteDHCP: [String: String]? = nil) throws {
     do {
       try FileManager.default.createDirectory(atPath: root + "/vm", withIntermediateDirectories: true)
       try BootLab.script("busybox-rootfs", [root + "/rootfs"], timeout: 120)
-      var environment = ProcessInfo.processInfo.environment
-      environment["HOWL_ROOT"] = root
-      environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
       let cluster = Fixture.packageRoot.appendingPathComponent("Tests/Fixtures/bootlab/cluster.howl").path
-      let made = try run([Fixture.howl, cluster, root + "/rootfs"], timeout: 300, environment: environment)
-      guard made.status == 0 else { throw TestFailure("cluster.howl failed:\n\(made.output)") }
+      try howl([cluster, root + "/rootfs"])
       try BootLab.script("netns-up", [namespace, String(BootLab.taps)])
+      if let siteDHCP {
+        try howl(["-c", "server.dhcp_mode = \"proxy\"\ncommit()"])
+        try BootLab.script("site-dhcp", [namespace, root + "/site"] + siteDHCP.map { "\($0.key)=\($0.value)" })
+      }
       serve = try ServeProcess(root: root, arguments: ["--interface", "br0"], netns: namespace)
     } catch {
       tearDown()
@@ -32,9 +35,21 @@ final class BootLab: @unchecked Sendable {
     }
   }
 
-  /// Stops `howl serve` and every VM, removes the namespace and the scratch root.
+  /// Runs `howl ARGS` on the lab's HOWL_ROOT; throws with its output if it fails.
+  @discardableResult
+  func howl(_ arguments: [String]) throws -> String {
+    var environment = ProcessInfo.processInfo.environment
+    environment["HOWL_ROOT"] = root
+    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+    let result = try run([Fixture.howl] + arguments, timeout: 300, environment: environment)
+    guard result.status == 0 else { throw TestFailure("howl \(arguments.joined(separator: " ")) failed:\n\(result.output)") }
+    return result.output
+  }
+
+  /// Stops `howl serve` and every VM, removes the namespaces and the scratch root.
   func tearDown() {
     serve?.stop()
+    _ = try? BootLab.script("netns-down", [namespace + "-site"])
     _ = try? BootLab.script("netns-down", [namespace])
     try? FileManager.default.removeItem(atPath: root)
   }
@@ -64,11 +79,12 @@ final class BootLab: @unchecked Sendable {
 
 /// Brings the boot lab up once around a whole suite, and down after it.
 struct BootLabScope: SuiteTrait, TestScoping {
+  var siteDHCP: [String: String]?
   var isRecursive: Bool { false }
 
   func provideScope(for test: Test, testCase: Test.Case?,
                     performing function: @Sendable () async throws -> Void) async throws {
-    let lab = try BootLab()
+    let lab = try BootLab(siteDHCP: siteDHCP)
     defer { lab.tearDown() }
     try await BootLab.$current.withValue(lab) { try await function() }
   }
@@ -77,4 +93,8 @@ struct BootLabScope: SuiteTrait, TestScoping {
 extension Trait where Self == BootLabScope {
   /// The suite runs inside a boot lab (`BootLab.current`).
   static var bootLab: Self { BootLabScope() }
+
+  /// The suite runs inside a boot lab where the site's DHCP server gives
+  /// the addresses (these reservations) and Howl answers as proxyDHCP.
+  static func bootLab(siteDHCP: [String: String]) -> Self { BootLabScope(siteDHCP: siteDHCP) }
 }

@@ -20,7 +20,7 @@ struct VirtualMachine: Sendable {
     environment["TIMEOUT"] = String(timeout)
     if let diskMiB {
       let disk = lab.root + "/vm/\(name).disk"
-      FileManager.default.createFile(atPath: disk, contents: nil)
+      _ = FileManager.default.createFile(atPath: disk, contents: nil)
       truncate(disk, off_t(diskMiB) << 20)
       environment["DISK"] = disk
     }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Boot storm: N QEMU VMs (TCG, 256 MiB each) powered on together all
+# network-boot from one `howl serve` (DHCP, iPXE script, kernel, image and
+# overlays over HTTP) in the boot lab (scripts/lab). Prints how many booted,
+# the time until the last one reported, and howl serve's resident memory
+# before, at its peak during the storm, and after.
+# Usage: scripts/bench/storm.sh [N]   (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+count=${1:-20}
+scripts/build-release
+howl=$PWD/.build/release/howl
+work=$(mktemp -d)
+ns=howlstorm$$
+cleanup() { scripts/lab/netns-down "$ns"; rm -rf "$work"; }
+trap cleanup EXIT
+
+export HOWL_ROOT=$work/root
+scripts/lab/busybox-rootfs "$work/rootfs"
+cat > "$work/storm.howl" <<'HOWL'
+let img = images.import("dir:${args[0]}", name: "lab")
+img.build()
+server.ipaddr = 10.99.0.1/24
+server.interface = "br0"
+use profile "default"
+profile.image = img.name
+profile.overlays = ["wwinit", "hostname"]
+profile.runtime_overlays = ["hosts"]
+profile.init = "/sbin/labcheck"
+profile.kernel.args = ["console=ttyS0,115200", "panic=-1"]
+for n in 1..int(args[1]) {
+  let suffix = "${n}"
+  if n < 10 { suffix = "0${n}" }
+  nodes.add("s${n}", ipaddr: 10.99.0.100 + n, hwaddr: mac("52:54:00:98:00:${suffix}"))
+}
+commit()
+HOWL
+"$howl" "$work/storm.howl" "$work/rootfs" "$count" >/dev/null
+scripts/lab/netns-up "$ns" "$count"
+ip netns exec "$ns" "$howl" serve --interface br0 >"$work/serve.log" 2>&1 &
+for _ in $(seq 100); do grep -q "serving:" "$work/serve.log" && break; sleep 0.1; done
+serve=$(pgrep -f -n "$howl serve --interface br0")
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$serve/status"; }
+before=$(rss)
+
+start=$(date +%s.%N)
+for i in $(seq 1 "$count"); do
+  MEM=256 TIMEOUT=900 scripts/lab/vm "$ns" "tap$((i - 1))" "$(printf '52:54:00:98:00:%02d' "$i")" "$work/s$i.serial" &
+done
+peak=$before
+while [ -n "$(jobs -r)" ]; do
+  now=$(rss); [ "$now" -gt "$peak" ] && peak=$now
+  sleep 0.5
+done
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+after=$(rss)
+booted=$(grep -l "LAB: DONE" "$work"/s*.serial | wc -l)
+printf 'storm: %d of %d VMs booted in %.1f s\n' "$booted" "$count" "$elapsed"
+printf 'howl serve RSS: before %d KiB, peak %d KiB, after %d KiB\n' "$before" "$peak" "$after"

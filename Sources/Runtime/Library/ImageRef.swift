@@ -2,7 +2,8 @@ import Foundation
 import Lang
 
 /// One image: `image.exclude("/opt/*")`, `image.path("/opt")`,
-/// `image.build()`, `image.exec("…")`, `image.size`, `image.kernel`.
+/// `image.build(compression: "zstd")`, `image.exec("…")`, `image.size`,
+/// `image.kernel`.
 final class ImageRef: HostObject {
   let cluster: ClusterContext
   let name: String
@@ -14,7 +15,8 @@ final class ImageRef: HostObject {
 
   var typeName: String { "image" }
   var memberNames: [String] {
-    ["name", "source", "excludes", "exclude", "path", "root", "build", "exec", "shell", "size", "compressed_size", "kernel", "built"]
+    ["name", "source", "excludes", "exclude", "path", "root", "build", "exec", "shell", "size", "compressed_size", "compression",
+     "kernel", "built"]
   }
 
   func entry() throws -> ServerConfig.ImageEntry {
@@ -38,13 +40,14 @@ final class ImageRef: HostObject {
     case "source": return try entry().source.map { .string($0) } ?? .null
     case "size": return buildRecord.map { .size($0.size) } ?? .null
     case "compressed_size": return buildRecord.map { .size($0.compressedSize) } ?? .null
+    case "compression": return .string(try entry().compression.rawValue)
     case "kernel":
       _ = try entry()
       return KernelDiscovery.defaultKernel(rootfs: rootDirectory).map { .string($0.version) } ?? .null
     case "built": return buildRecord.map { .int($0.builtAt) } ?? .null
     case "build":
       return .function(NativeFunction("image.build") { [self] _, args in
-        try args.expect("image.build", count: 0...0, labels: ["force", "level"])
+        try args.expect("image.build", count: 0...0, labels: ["force", "level", "compression"])
         return try build(args)
       })
     case "exec":
@@ -94,18 +97,25 @@ final class ImageRef: HostObject {
     }
   }
 
-  /// `image.build(force: false, level: 6)`: builds (or skips an unchanged
-  /// tree) and records the build in the registry entry's extra keys.
+  /// `image.build(force: false, level: 6, compression: "gzip")`: builds (or
+  /// skips an unchanged tree) and records the build in the registry entry:
+  /// the compression (kept for later builds and `howl serve`) and, in its
+  /// extra keys, the sizes, kernel and time. Arguments are checked before
+  /// anything is written.
   private func build(_ args: Arguments) throws -> Value {
     let entry = try entry()
     var builder = ImageBuilder(paths: paths, excludes: entry.excludes)
+    builder.compression = try args.named("compression").map(ImageRef.compression) ?? entry.compression
     if let force = args.named("force") {
       guard case .bool(let b) = force else { throw LangError("force: takes true or false") }
       builder.force = b
     }
     if let level = args.named("level") {
-      guard case .int(let n) = level, (1...9).contains(n) else { throw LangError("level: takes a gzip level from 1 to 9") }
-      builder.level = Int32(n)
+      let levels = builder.compression.levels
+      guard case .int(let n) = level, levels.contains(n) else {
+        throw LangError("level: takes a \(builder.compression.rawValue) level from \(levels.lowerBound) to \(levels.upperBound)")
+      }
+      builder.level = n
     }
     builder.progress = Progress()
     let result = try wrapped { try builder.build() }
@@ -116,6 +126,7 @@ final class ImageRef: HostObject {
     let name = self.name
     try cluster.session().stage { state, _ in
       guard var entry = state.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
+      entry.compression = record.compression
       entry.extra["kernel version"] = record.kernelVersion.map { .scalar($0, .string) }
       entry.extra["size"] = .scalar(String(record.size), .int)
       entry.extra["compressed size"] = .scalar(String(record.compressedSize), .int)
@@ -125,12 +136,21 @@ final class ImageRef: HostObject {
     return .null
   }
 
+  /// `"gzip"` or `"zstd"`; anything else is an error naming both.
+  static func compression(_ value: Value) throws -> ImageCompression {
+    let text = try ClusterFunctions.text(value, "compression")
+    guard let compression = ImageCompression(rawValue: text) else {
+      throw LangError("compression: takes \(ImageCompression.accepted), not \(Value.quote(text))")
+    }
+    return compression
+  }
+
   var inlineDescription: String { "image \(name)" }
   var blockDescription: String {
     let excludes = (try? entry().excludes) ?? []
     var lines = ["image \(name)", "  root       \(rootDirectory)", "  excludes   \(Value.list(excludes.map { .string($0) }).repr)"]
     if let record = buildRecord {
-      lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) compressed)")
+      lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) \(record.compression.rawValue))")
       lines.append("  kernel     \(record.kernelVersion ?? "none found")")
     } else {
       lines.append("  built      never")

@@ -137,10 +137,11 @@ func wrapped<T>(_ body: () throws -> T) throws -> T {
   do { return try body() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
 }
 
-/// How `images` prints: one row per image with what its last build recorded.
+/// How `images` prints: one row per image with its compression and what
+/// its last build recorded.
 enum ImageTable {
   static func render(_ state: ClusterState, stateDirectory: String, merged: (String) -> MergedNode?) -> String {
-    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "KERNEL", "BUILT", "NODES"])
+    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
     var users: [String: Int] = [:]
     for id in state.cluster.nodes.keys {
       if let image = merged(id)?.value(at: FieldPath(["image name"]))?.stringValue { users[image, default: 0] += 1 }
@@ -148,10 +149,11 @@ enum ImageTable {
     let formatter = DateFormatter()
     formatter.dateFormat = "yyyy-MM-dd HH:mm"
     formatter.timeZone = TimeZone(identifier: "UTC")
-    for name in state.server.images.keys {
+    for (name, entry) in state.server.images {
       let record = BuildRecord.read(ImagePaths(name: name, stateDirectory: stateDirectory).buildRecord)
       table.rows.append([
         name, record.map { Units.formatSize($0.size) } ?? "-", record.map { Units.formatSize($0.compressedSize) } ?? "-",
+        entry.compression.rawValue,
         record?.kernelVersion ?? "-",
         record.map { formatter.string(from: Date(timeIntervalSince1970: TimeInterval($0.builtAt))) + " UTC" } ?? "not built",
         String(users[name] ?? 0),

@@ -202,4 +202,37 @@ struct ImageScriptTests {
       "\($0)".contains("UID 990 is 'munge' in the image but 'chrony' on the head node")
     }
   }
+
+  @Test func importWithSyncuserTakesTheHeadNodesAccountsFromHowlRoot() throws {
+    let dir = try Fixtures.scratch("image-syncuser-import")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let tree = dir + "/chroot"
+    try Self.runnableTree(tree)
+    let setup = """
+      set -e
+      mkdir -p \(dir)/root/etc \(tree)/etc \(tree)/home/alice
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:2001:2001::/home/alice:/bin/sh\\nbob:x:2002:2002::/home/bob:/bin/sh\\n' > \(dir)/root/etc/passwd
+      printf 'root:x:0:\\nalice:x:2001:\\nbob:x:2002:\\n' > \(dir)/root/etc/group
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:1001:1001::/home/alice:/bin/sh\\nmunge:x:990:990::/:/sbin/nologin\\n' > \(tree)/etc/passwd
+      printf 'root:x:0:\\nalice:x:1001:\\nmunge:x:990:\\n' > \(tree)/etc/group
+      echo hi > \(tree)/home/alice/f && chown -R 1001:1001 \(tree)/home/alice
+      """
+    #expect(try Shell.run(setup).status == 0)
+    let synced = try Self.run("images.import(\"dir:\(tree)\", name: \"synced\", syncuser: true)", in: dir)
+    #expect(synced.status == 0, "\(synced.err)")
+    #expect(synced.err.contains("syncuser: changed to the head node's ids: 1 user(s), 1 group(s); 2 file(s) chowned"), "\(synced.err)")
+    let rootfs = dir + "/root/var/lib/howl/images/synced/rootfs"
+    let passwd = try String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8)
+    #expect(passwd.contains("alice:x:2001:") && passwd.contains("bob:x:2002:") && passwd.contains("munge:x:990:"), "\(passwd)")
+    #expect(try String(contentsOfFile: rootfs + "/etc/group", encoding: .utf8).contains("bob:x:2002:"))
+    #expect(try Shell.run("stat -c %u:%g \(rootfs)/home/alice/f").output == "2001:2001\n")
+
+    // The head node gives munge's 990 to chrony: the import stops and leaves nothing.
+    #expect(try Shell.run("echo 'chrony:x:990:990::/:/sbin/nologin' >> \(dir)/root/etc/passwd").status == 0)
+    let clash = try Self.run("images.import(\"dir:\(tree)\", name: \"clash\", syncuser: true)", in: dir)
+    #expect(clash.status != 0)
+    #expect(clash.err.contains("syncuser: UID 990 is 'munge' in the image but 'chrony' on the head node"), "\(clash.err)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/clash"))
+    #expect(try Self.run("print(images.names)", in: dir).out == "[\"synced\"]\n")
+  }
 }

@@ -89,7 +89,7 @@ final class ImageCollection: HostObject {
     }
     if syncuser {
       do {
-        let report = try SyncUser.run(rootfs: paths.rootfs, hostEtc: "/etc")
+        let report = try SyncUser.run(rootfs: paths.rootfs, hostEtc: SyncUser.headNodeEtc(root: cluster.store.root))
         if !report.isEmpty { FileHandle.standardError.write(Data(("syncuser: " + report + "\n").utf8)) }
       } catch {
         ImportMarker.reconcile(paths, committedID: nil, workingID: nil)

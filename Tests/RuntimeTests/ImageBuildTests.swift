@@ -81,6 +81,20 @@ struct ImageBuildTests {
     return expected
   }
 
+  /// Extracts `archive` with bsdtar, and what the shell command `cpioInput`
+  /// prints with cpio, under `state`; both must hold what a build of
+  /// `makeTree` at `rootfs` should. Returns bsdtar's directory.
+  static func expectExtractionsMatch(archive: String, cpioInput: String, state: String, rootfs: String) throws -> String {
+    let expected = try expectedEntries(rootfs)
+    let bsdtar = state + "/bsdtar"
+    let cpio = state + "/cpio"
+    #expect(try Shell.run("mkdir \(bsdtar) && cd \(bsdtar) && bsdtar -xpf \(archive) --numeric-owner --xattrs").status == 0)
+    #expect(try Shell.run("mkdir \(cpio) && cd \(cpio) && \(cpioInput) | cpio -idm --quiet --no-absolute-filenames").status == 0)
+    expectSameEntries(try listing(bsdtar), expected, "bsdtar")
+    expectSameEntries(try listing(cpio), expected, "cpio")
+    return bsdtar
+  }
+
   @Test func buildsWhatBsdtarAndCpioReadBackEntryByEntry() throws {
     let state = try Fixtures.scratch("image-build")
     defer { try? FileManager.default.removeItem(atPath: state) }
@@ -95,13 +109,8 @@ struct ImageBuildTests {
     let size = try FileManager.default.attributesOfItem(atPath: paths.image)[.size] as? Int
     #expect(result.record.size == size)
 
-    let expected = try Self.expectedEntries(paths.rootfs)
-    let bsdtar = state + "/bsdtar"
-    let cpio = state + "/cpio"
-    #expect(try Shell.run("mkdir \(bsdtar) && cd \(bsdtar) && bsdtar -xpf \(paths.compressedImage(.gzip)) --numeric-owner --xattrs").status == 0)
-    #expect(try Shell.run("mkdir \(cpio) && cd \(cpio) && cpio -idm --quiet --no-absolute-filenames < \(paths.image)").status == 0)
-    Self.expectSameEntries(try Self.listing(bsdtar), expected, "bsdtar")
-    Self.expectSameEntries(try Self.listing(cpio), expected, "cpio")
+    let bsdtar = try Self.expectExtractionsMatch(archive: paths.compressedImage(.gzip), cpioInput: "cat \(paths.image)",
+                                                 state: state, rootfs: paths.rootfs)
 
     // Hard links stay links; devices keep their numbers.
     let inodes = try Shell.run("stat -c %i \(bsdtar)/usr/share/doc/a \(bsdtar)/usr/share/doc/b \(bsdtar)/bin/c | sort -u | wc -l").output
@@ -133,14 +142,7 @@ struct ImageBuildTests {
     #expect(try Shell.run("zstd -lv \(zst)").output.contains("Zstandard Frames: 1"))
     let listed = try Shell.run("zstd -qdc \(zst) | cpio -it --quiet").output
     #expect(listed == (try Shell.run("cpio -it --quiet < \(paths.image)").output) && listed.contains("etc/hostname\n"))
-
-    let expected = try Self.expectedEntries(paths.rootfs)
-    let bsdtar = state + "/bsdtar"
-    let cpio = state + "/cpio"
-    #expect(try Shell.run("mkdir \(bsdtar) && cd \(bsdtar) && bsdtar -xpf \(zst) --numeric-owner").status == 0)
-    #expect(try Shell.run("mkdir \(cpio) && cd \(cpio) && zstd -qdc \(zst) | cpio -idm --quiet --no-absolute-filenames").status == 0)
-    Self.expectSameEntries(try Self.listing(bsdtar), expected, "bsdtar")
-    Self.expectSameEntries(try Self.listing(cpio), expected, "cpio")
+    _ = try Self.expectExtractionsMatch(archive: zst, cpioInput: "zstd -qdc \(zst)", state: state, rootfs: paths.rootfs)
   }
 
   @Test func aCompressionChangeRebuildsAndLeavesOneCompressedFile() throws {

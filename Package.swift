@@ -23,6 +23,8 @@ let package = Package(
                    providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                    providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                   providers: [.apt(["libzstd-dev"])]),
     .target(
       name: "Lang",
       dependencies: [
@@ -37,7 +39,7 @@ let package = Package(
     .target(
       name: "Runtime",
       dependencies: [
-        "Lang", "CArchive", "CZlib",
+        "Lang", "CArchive", "CZlib", "CZstd",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),
       ]),

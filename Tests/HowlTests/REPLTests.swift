@@ -138,6 +138,34 @@ struct REPLTests {
     #expect(try second.enter("twice(21)") == "42\n")
   }
 
+  @Test func imageShellRunsInTheImageOnTheTerminalAndUnmountsAfter() throws {
+    let home = try ScratchDirectory()
+    let tree = home.path + "/tree"
+    try FileManager.default.createDirectory(atPath: tree + "/bin", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: tree + "/root", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: tree + "/bin/busybox")
+    try FileManager.default.createSymbolicLink(atPath: tree + "/bin/sh", withDestinationPath: "busybox")
+    let rootfs = home.path + "/root/var/lib/howl/images/tiny/rootfs"
+
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    try howl.send("let img = images.import(\"dir:\(tree)\", name: \"tiny\")\r")
+    try howl.expect("howl*> ")
+    try howl.send("img.shell()\r")
+    try howl.expect("[howl:tiny] /# ", timeout: 10)
+    // The shell's own arithmetic, so the echo of the line does not match.
+    try howl.sendNow("test -r /proc/self/status && echo proc-$((6 * 7))\r")
+    try howl.expect("proc-42")
+    try howl.sendNow("echo hi > /root/x; exit\r")
+    try howl.expect("howl*> ", timeout: 10)
+
+    #expect(try String(contentsOfFile: rootfs + "/root/x", encoding: .utf8) == "hi\n")
+    let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).split(separator: "\n")
+    #expect(!mounts.contains { $0.split(separator: " ").dropFirst(4).first?.hasPrefix(rootfs) == true }, "\(mounts)")
+    #expect(!FileManager.default.fileExists(atPath: rootfs + "/proc/self"))
+    #expect(try howl.enter("print(img.name)", until: "howl*> ") == "tiny\n")
+  }
+
   @Test func ctrlDOnAnEmptyLineExitsWithStatusZero() throws {
     let home = try ScratchDirectory()
     let howl = try HowlProgram.interactive(home: home)

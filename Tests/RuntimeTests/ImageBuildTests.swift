@@ -2,9 +2,9 @@ import Foundation
 import Runtime
 import Testing
 
-/// Building an image tree: the archive read back with `bsdtar` and `cpio`
-/// and compared entry by entry with the tree, excludes, skipping an
-/// unchanged tree, and a failed build that keeps the previous files.
+/// Building an image tree: the archive (gzip'd or zstd'd) read back with
+/// `bsdtar` and `cpio` and compared entry by entry with the tree, excludes,
+/// skipping an unchanged tree, and a failed build that keeps the previous files.
 struct ImageBuildTests {
   /// A tree with every kind of entry a node image has.
   static func makeTree(_ root: String) throws {
@@ -68,6 +68,33 @@ struct ImageBuildTests {
     }
   }
 
+  /// What a build of `makeTree` with `/opt/*` excluded holds: the tree
+  /// without /opt/* (but /opt), /tmp, /var/log/*.
+  static func expectedEntries(_ rootfs: String) throws -> [String: String] {
+    var expected = try listing(rootfs)
+    for path in expected.keys where path.hasPrefix("./opt/") || path == "./tmp" || path.hasPrefix("./tmp/") || path.hasPrefix("./var/log/") {
+      expected[path] = nil
+    }
+    // The link left in /opt no longer counts for usr/share/doc/h.
+    expected["./usr/share/doc/h"] = expected["./usr/share/doc/h"]?.replacingOccurrences(of: " 2 ", with: " 1 ")
+    #expect(expected["./opt"] != nil && expected["./var/log"] != nil && expected["./usr/share/doc/h"] != nil)
+    return expected
+  }
+
+  /// Extracts `archive` with bsdtar, and what the shell command `cpioInput`
+  /// prints with cpio, under `state`; both must hold what a build of
+  /// `makeTree` at `rootfs` should. Returns bsdtar's directory.
+  static func expectExtractionsMatch(archive: String, cpioInput: String, state: String, rootfs: String) throws -> String {
+    let expected = try expectedEntries(rootfs)
+    let bsdtar = state + "/bsdtar"
+    let cpio = state + "/cpio"
+    #expect(try Shell.run("mkdir \(bsdtar) && cd \(bsdtar) && bsdtar -xpf \(archive) --numeric-owner --xattrs").status == 0)
+    #expect(try Shell.run("mkdir \(cpio) && cd \(cpio) && \(cpioInput) | cpio -idm --quiet --no-absolute-filenames").status == 0)
+    expectSameEntries(try listing(bsdtar), expected, "bsdtar")
+    expectSameEntries(try listing(cpio), expected, "cpio")
+    return bsdtar
+  }
+
   @Test func buildsWhatBsdtarAndCpioReadBackEntryByEntry() throws {
     let state = try Fixtures.scratch("image-build")
     defer { try? FileManager.default.removeItem(atPath: state) }
@@ -76,27 +103,14 @@ struct ImageBuildTests {
     let result = try ImageBuilder(paths: paths, excludes: ["/opt/*"]).build()
     #expect(!result.skipped)
 
-    #expect(try Shell.run("gzip -t \(paths.compressedImage)").status == 0)
-    #expect(try Shell.run("gzip -dc \(paths.compressedImage) | cmp - \(paths.image)").status == 0)
+    #expect(try Shell.run("gzip -t \(paths.compressedImage(.gzip))").status == 0)
+    #expect(try Shell.run("gzip -dc \(paths.compressedImage(.gzip)) | cmp - \(paths.image)").status == 0)
     #expect(try Shell.run("head -c 6 \(paths.image)").output == "070701")
     let size = try FileManager.default.attributesOfItem(atPath: paths.image)[.size] as? Int
     #expect(result.record.size == size)
 
-    // What the build should contain: the tree without /opt/* (but /opt), /tmp, /var/log/*.
-    var expected = try Self.listing(paths.rootfs)
-    for path in expected.keys where path.hasPrefix("./opt/") || path == "./tmp" || path.hasPrefix("./tmp/") || path.hasPrefix("./var/log/") {
-      expected[path] = nil
-    }
-    // The link left in /opt no longer counts for usr/share/doc/h.
-    expected["./usr/share/doc/h"] = expected["./usr/share/doc/h"]?.replacingOccurrences(of: " 2 ", with: " 1 ")
-    #expect(expected["./opt"] != nil && expected["./var/log"] != nil && expected["./usr/share/doc/h"] != nil)
-
-    let bsdtar = state + "/bsdtar"
-    let cpio = state + "/cpio"
-    #expect(try Shell.run("mkdir \(bsdtar) && cd \(bsdtar) && bsdtar -xpf \(paths.compressedImage) --numeric-owner --xattrs").status == 0)
-    #expect(try Shell.run("mkdir \(cpio) && cd \(cpio) && cpio -idm --quiet --no-absolute-filenames < \(paths.image)").status == 0)
-    Self.expectSameEntries(try Self.listing(bsdtar), expected, "bsdtar")
-    Self.expectSameEntries(try Self.listing(cpio), expected, "cpio")
+    let bsdtar = try Self.expectExtractionsMatch(archive: paths.compressedImage(.gzip), cpioInput: "cat \(paths.image)",
+                                                 state: state, rootfs: paths.rootfs)
 
     // Hard links stay links; devices keep their numbers.
     let inodes = try Shell.run("stat -c %i \(bsdtar)/usr/share/doc/a \(bsdtar)/usr/share/doc/b \(bsdtar)/bin/c | sort -u | wc -l").output
@@ -107,6 +121,55 @@ struct ImageBuildTests {
     #expect(list.contains("etc/absolute -> /etc/hostname"))
     #expect(list.contains("-rwsr-xr-x"))
     #expect(!list.contains("blob.so") && !list.contains("var/log/messages"))
+  }
+
+  @Test func buildsAZstdImageThatZstdCpioAndBsdtarReadBack() throws {
+    let state = try Fixtures.scratch("image-zstd")
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let paths = ImagePaths(name: "compute", stateDirectory: state)
+    try Self.makeTree(paths.rootfs)
+    var builder = ImageBuilder(paths: paths, excludes: ["/opt/*"])
+    builder.compression = .zstd
+    let result = try builder.build()
+    let zst = paths.compressedImage(.zstd)
+    #expect(zst.hasSuffix("/provision/images/compute.img.zst"))
+    #expect(result.record.compression == .zstd)
+    #expect(result.record.compressedSize == (try FileManager.default.attributesOfItem(atPath: zst)[.size] as? Int))
+    #expect(!FileManager.default.fileExists(atPath: paths.compressedImage(.gzip)))
+
+    #expect(try Shell.run("zstd -qt \(zst)").status == 0)
+    #expect(try Shell.run("zstd -qdc \(zst) | cmp - \(paths.image)").status == 0)
+    #expect(try Shell.run("zstd -lv \(zst)").output.contains("Zstandard Frames: 1"))
+    let listed = try Shell.run("zstd -qdc \(zst) | cpio -it --quiet").output
+    #expect(listed == (try Shell.run("cpio -it --quiet < \(paths.image)").output) && listed.contains("etc/hostname\n"))
+    _ = try Self.expectExtractionsMatch(archive: zst, cpioInput: "zstd -qdc \(zst)", state: state, rootfs: paths.rootfs)
+  }
+
+  @Test func aCompressionChangeRebuildsAndLeavesOneCompressedFile() throws {
+    let state = try Fixtures.scratch("image-recompress")
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let paths = ImagePaths(name: "switch", stateDirectory: state)
+    try Self.makeTree(paths.rootfs)
+    func build(_ compression: ImageCompression) throws -> ImageBuilder.Result {
+      var builder = ImageBuilder(paths: paths, excludes: [])
+      builder.compression = compression
+      return try builder.build()
+    }
+    func files() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: paths.provisionDirectory).sorted() }
+
+    #expect(try !build(.gzip).skipped)
+    #expect(try files() == ["switch.img", "switch.img.gz", "switch.img.json"])
+    #expect(try !build(.zstd).skipped)
+    #expect(try files() == ["switch.img", "switch.img.json", "switch.img.zst"])
+    #expect(try build(.zstd).skipped)
+    #expect(try !build(.gzip).skipped)
+    #expect(try files() == ["switch.img", "switch.img.gz", "switch.img.json"])
+    #expect(BuildRecord.read(paths.buildRecord)?.compression == .gzip)
+
+    // A record from before zstd was offered has no compression: it was gzip.
+    #expect(try Shell.run("sed -i '/\"compression\"/d' \(paths.buildRecord)").status == 0)
+    #expect(BuildRecord.read(paths.buildRecord)?.compression == .gzip)
+    #expect(try build(.gzip).skipped)
   }
 
   @Test func anUnchangedTreeIsNotRebuilt() throws {
@@ -131,7 +194,7 @@ struct ImageBuildTests {
     #expect(try Shell.run("echo boot >> \(paths.rootfs)/etc/warewulf/excludes").status == 0)
     #expect(try !ImageBuilder(paths: paths, excludes: ["/usr/share/doc"]).build().skipped)
     // A deleted built file is rebuilt; force rebuilds.
-    unlink(paths.compressedImage)
+    unlink(paths.compressedImage(.gzip))
     #expect(try !ImageBuilder(paths: paths, excludes: ["/usr/share/doc"]).build().skipped)
     var forced = ImageBuilder(paths: paths, excludes: ["/usr/share/doc"])
     forced.force = true
@@ -148,16 +211,16 @@ struct ImageBuildTests {
     #expect(try Shell.run("mount -t tmpfs -o size=1m tmpfs \(paths.provisionDirectory)").status == 0)
     defer { umount2(paths.provisionDirectory, 0) }
     _ = try ImageBuilder(paths: paths, excludes: []).build()
-    let before = try Shell.run("md5sum \(paths.image) \(paths.compressedImage)").output
+    let before = try Shell.run("md5sum \(paths.image) \(paths.compressedImage(.gzip))").output
     #expect(try Shell.run("head -c 2000000 /dev/urandom > \(paths.rootfs)/bin/big").status == 0)
     #expect {
       try ImageBuilder(paths: paths, excludes: []).build()
     } throws: { error in
       "\(error)".contains("No space left on device")
     }
-    #expect(try Shell.run("md5sum \(paths.image) \(paths.compressedImage)").output == before)
+    #expect(try Shell.run("md5sum \(paths.image) \(paths.compressedImage(.gzip))").output == before)
     #expect(try FileManager.default.contentsOfDirectory(atPath: paths.provisionDirectory).sorted() == ["full.img", "full.img.gz", "full.img.json"])
-    #expect(try Shell.run("gzip -t \(paths.compressedImage)").status == 0)
+    #expect(try Shell.run("gzip -t \(paths.compressedImage(.gzip))").status == 0)
   }
 
   @Test func findsTheKernelAsWarewulfDoes() throws {

@@ -5,8 +5,8 @@ import Testing
 
 /// Images from a script, through the built `howl` as a user runs it: the
 /// provisioning script of LANGUAGE.md as written, the `images` table, a
-/// failed script that leaves no tree, `image.exec` with its mounts always
-/// taken down, and `syncuser`.
+/// failed script that leaves no tree, zstd builds remembered in howl.conf,
+/// `image.exec` with its mounts always taken down, and `syncuser`.
 struct ImageScriptTests {
   static let howl = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent(".build/debug/howl").path
@@ -81,7 +81,7 @@ struct ImageScriptTests {
     let table = try Self.run("print(images)\nimages[\"rocky-8-split\"].build()\nprint(images[\"rocky-8-split\"].kernel)", in: dir)
     #expect(table.status == 0, "\(table.err)")
     let lines = table.out.split(separator: "\n").map(String.init)
-    #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "SIZE", "COMPRESSED", "KERNEL", "BUILT", "NODES"])
+    #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
     #expect(lines.count > 1 && lines[1].hasPrefix("rocky-8-split") && lines[1].contains("5.14.0-362.el9.x86_64") && lines[1].hasSuffix("  4"))
     #expect(lines.last == "5.14.0-362.el9.x86_64")
     #expect(table.err.contains("unchanged since the last build, skipped"))
@@ -105,6 +105,44 @@ struct ImageScriptTests {
     #expect(rolled.status == 0, "\(rolled.err)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/r9"))
     #expect(FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/r8/rootfs/etc/hosts"))
+  }
+
+  @Test func zstdIsRememberedShownAndCheckedBeforeAnythingIsWritten() throws {
+    let dir = try Fixtures.scratch("image-zstd-script")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.runnableTree(dir + "/chroot")
+    let provision = dir + "/root/var/lib/howl/provision/images"
+    let built = try Self.run("""
+      let img = images.import("dir:\(dir)/chroot", name: "tiny")
+      img.build(compression: "zstd", level: 19)
+      print(img.compression, img.compressed_size)
+      """, in: dir)
+    #expect(built.status == 0, "\(built.err)")
+    let zstSize = try #require(try FileManager.default.attributesOfItem(atPath: provision + "/tiny.img.zst")[.size] as? Int)
+    #expect(built.out == "zstd \(Units.formatSize(zstSize))\n")
+    #expect(built.err.contains(" zstd in "), "\(built.err)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: provision).sorted() == ["tiny.img", "tiny.img.json", "tiny.img.zst"])
+    let conf = dir + "/root/etc/howl/howl.conf"
+    #expect(try String(contentsOfFile: conf, encoding: .utf8).contains("    compression: zstd\n"))
+
+    // Later builds keep zstd (an unchanged tree is skipped); the table shows it.
+    let again = try Self.run("images[\"tiny\"].build()\nprint(images)", in: dir)
+    #expect(again.status == 0, "\(again.err)")
+    #expect(again.err.contains("unchanged since the last build, skipped"))
+    let row = again.out.split(separator: "\n").dropFirst().first?.split(separator: " ").map(String.init)
+    #expect(row?.prefix(4) == ["tiny", Units.formatSize(BuildRecord.read(provision + "/tiny.img.json")?.size ?? 0),
+                               Units.formatSize(zstSize), "zstd"])
+
+    // Bad arguments are refused before anything is written.
+    let before = try Shell.run("cd \(provision) && md5sum * && cat \(conf)").output
+    let lz4 = try Self.run("images[\"tiny\"].build(compression: \"lz4\")", in: dir)
+    #expect(lz4.status != 0)
+    #expect(lz4.err.contains("compression: takes \"gzip\" or \"zstd\", not \"lz4\""), "\(lz4.err)")
+    let level = try Self.run("images[\"tiny\"].build(level: 20)", in: dir)
+    #expect(level.err.contains("level: takes a zstd level from 1 to 19"), "\(level.err)")
+    let fresh = try Self.run("images.import(\"dir:\(dir)/chroot\", name: \"fresh\").build(compression: \"lz4\")", in: dir)
+    #expect(fresh.status != 0)
+    #expect(try Shell.run("cd \(provision) && md5sum * && cat \(conf)").output == before)
   }
 
   /// A tree that runs: dash as /bin/sh with the libraries it needs.
@@ -163,5 +201,38 @@ struct ImageScriptTests {
     #expect { try SyncUser.run(rootfs: dir + "/rootfs", hostEtc: dir + "/host") } throws: {
       "\($0)".contains("UID 990 is 'munge' in the image but 'chrony' on the head node")
     }
+  }
+
+  @Test func importWithSyncuserTakesTheHeadNodesAccountsFromHowlRoot() throws {
+    let dir = try Fixtures.scratch("image-syncuser-import")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let tree = dir + "/chroot"
+    try Self.runnableTree(tree)
+    let setup = """
+      set -e
+      mkdir -p \(dir)/root/etc \(tree)/etc \(tree)/home/alice
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:2001:2001::/home/alice:/bin/sh\\nbob:x:2002:2002::/home/bob:/bin/sh\\n' > \(dir)/root/etc/passwd
+      printf 'root:x:0:\\nalice:x:2001:\\nbob:x:2002:\\n' > \(dir)/root/etc/group
+      printf 'root:x:0:0::/root:/bin/sh\\nalice:x:1001:1001::/home/alice:/bin/sh\\nmunge:x:990:990::/:/sbin/nologin\\n' > \(tree)/etc/passwd
+      printf 'root:x:0:\\nalice:x:1001:\\nmunge:x:990:\\n' > \(tree)/etc/group
+      echo hi > \(tree)/home/alice/f && chown -R 1001:1001 \(tree)/home/alice
+      """
+    #expect(try Shell.run(setup).status == 0)
+    let synced = try Self.run("images.import(\"dir:\(tree)\", name: \"synced\", syncuser: true)", in: dir)
+    #expect(synced.status == 0, "\(synced.err)")
+    #expect(synced.err.contains("syncuser: changed to the head node's ids: 1 user(s), 1 group(s); 2 file(s) chowned"), "\(synced.err)")
+    let rootfs = dir + "/root/var/lib/howl/images/synced/rootfs"
+    let passwd = try String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8)
+    #expect(passwd.contains("alice:x:2001:") && passwd.contains("bob:x:2002:") && passwd.contains("munge:x:990:"), "\(passwd)")
+    #expect(try String(contentsOfFile: rootfs + "/etc/group", encoding: .utf8).contains("bob:x:2002:"))
+    #expect(try Shell.run("stat -c %u:%g \(rootfs)/home/alice/f").output == "2001:2001\n")
+
+    // The head node gives munge's 990 to chrony: the import stops and leaves nothing.
+    #expect(try Shell.run("echo 'chrony:x:990:990::/:/sbin/nologin' >> \(dir)/root/etc/passwd").status == 0)
+    let clash = try Self.run("images.import(\"dir:\(tree)\", name: \"clash\", syncuser: true)", in: dir)
+    #expect(clash.status != 0)
+    #expect(clash.err.contains("syncuser: UID 990 is 'munge' in the image but 'chrony' on the head node"), "\(clash.err)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/root/var/lib/howl/images/clash"))
+    #expect(try Self.run("print(images.names)", in: dir).out == "[\"synced\"]\n")
   }
 }

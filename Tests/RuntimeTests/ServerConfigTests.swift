@@ -71,8 +71,12 @@ import Testing
     config.exports["home"] = ServerConfig.ExportEntry(path: "/home")
     config.exports["rocky"] = ServerConfig.ExportEntry(path: "/var/lib/howl/images/rocky-9/rootfs", options: "ro", image: "rocky-9")
     config.images["rocky-9"] = ServerConfig.ImageEntry(source: "docker://ghcr.io/warewulf/rockylinux:9", excludes: ["/boot/", "/tmp"])
-    let back = try ServerConfig.parse(config.serialize(), file: "howl.conf")
+    config.images["alma-9"] = ServerConfig.ImageEntry(source: "docker://ghcr.io/warewulf/almalinux:9", compression: .zstd)
+    let text = config.serialize()
+    let back = try ServerConfig.parse(text, file: "howl.conf")
     #expect(back == config)
+    #expect(text.contains("  alma-9:\n    source: docker://ghcr.io/warewulf/almalinux:9\n    excludes: []\n    compression: zstd\n"))
+    #expect(try ServerConfig.parse("images:\n  old:\n    source: x\n", file: "howl.conf").images["old"]?.compression == .gzip)
     #expect(back.exports["home"]?.options == "rw,sync,no_subtree_check")
     #expect(try ServerConfig.parse("", file: "howl.conf") == ServerConfig())
   }
@@ -85,6 +89,7 @@ import Testing
     ("warewulf:\n  port: 70000\n", "t:2:9: warewulf.port: expected a port number, found \"70000\""),
     ("warewulf:\n  secure: maybe\n", "t:2:11: warewulf.secure: expected true or false, found \"maybe\""),
     ("dhcp: [a]\n", "t:1:7: dhcp: expected a map, found a list"),
+    ("images:\n  r:\n    compression: lz4\n", "t:3:18: images.r.compression: expected gzip or zstd, found \"lz4\""),
     ("nfs:\n  export paths:\n    - export options: rw\n", "t:3:7: nfs.export paths.0: an export needs a path"),
     ("ipaddr: [\n", "t:2:1: ipaddr: did not find expected node content (while parsing a flow node at 2:1)"),
   ])

@@ -13,7 +13,9 @@ import Testing
     #expect(request.wwid == MACAddress(Fixture.mac1))
     #expect(request.assetKey == "k y")
     #expect(ProvisionRequest(uri: "/container/52:54:00:77:00:11?compress=gz").route == .stage(.image))
-    #expect(ProvisionRequest(uri: "/container/52:54:00:77:00:11?compress=gz").compressed)
+    #expect(ProvisionRequest(uri: "/container/52:54:00:77:00:11?compress=gz").compression == .gzip)
+    #expect(ProvisionRequest(uri: "/provision/52:54:00:77:00:11?stage=image&compress=zstd").compression == .zstd)
+    #expect(ProvisionRequest(uri: "/image/52:54:00:77:00:11?compress=lz4").compression == nil)
     #expect(ProvisionRequest(uri: "/overlay-runtime/52:54:00:77:00:11").route == .stage(.runtime))
     #expect(ProvisionRequest(uri: "/provision/52:54:00:77:00:11?stage=system").route == .stage(.system))
     #expect(ProvisionRequest(uri: "/kernel?wwid=52-54-00-77-00-11").wwid == MACAddress(Fixture.mac1))
@@ -52,6 +54,19 @@ import Testing
     #expect(script.contains("boot kernel initrd=image initrd=system ${runtime} wwid=52:54:00:77:00:11 console=ttyS0 quiet"))
     #expect(script.contains("set base http://10.77.0.1:9873"))
     #expect(!script.contains("imgextract"))
+  }
+
+  @Test func ipxeScriptAsksForAZstdImageAsZstd() throws {
+    var state = Fixture.state()
+    state.server.images["img1"] = ServerConfig.ImageEntry(compression: .zstd)
+    let config = BootConfig(state: state, settings: Fixture.settings())
+    let mac = try #require(MACAddress(Fixture.mac1))
+    let node = try #require(config.node(for: mac))
+    #expect(config.imageCompression(of: node) == .zstd)
+    let script = try IPXEScript(directories: [Fixture.stdlibIPXE])
+      .render(node: node, mac: mac, settings: config.settings, kernelVersion: "6.1", imageCompression: config.imageCompression(of: node))
+    #expect(script.contains("initrd --name image ${base}/image/52:54:00:77:00:11?${params}&compress=zstd || goto failed"))
+    #expect(script.contains("initrd --name system ${base}/system/52:54:00:77:00:11?${params}&compress=gz"))
   }
 
   @Test func newestKernelIsPicked() throws {

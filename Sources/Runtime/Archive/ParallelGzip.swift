@@ -8,7 +8,7 @@ import Foundation
 /// stream), the blocks are written in order and their CRC-32s combined.
 /// The result is a single ordinary gzip member that `gzip -d`, the Linux
 /// kernel's initramfs unpacker and iPXE's `imgextract` read.
-public final class ParallelGzipWriter {
+public final class ParallelGzipWriter: CompressingWriter {
   /// One block in flight: its input, and the compressed output a worker fills.
   private final class Block {
     let input: [UInt8]

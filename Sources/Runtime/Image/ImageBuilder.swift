@@ -1,11 +1,13 @@
 import Foundation
 
 /// Builds an image's tree into `<name>.img` (cpio newc, through libarchive)
-/// and `<name>.img.gz` in one pass: the archive bytes go to the `.img` and
-/// to a parallel gzip compressor at once. Both are written to temporary
-/// files and renamed into place only when complete, so a failed build (a
-/// full disk, an unreadable file) leaves the previous files intact. An
-/// unchanged tree (same fingerprint, files intact) is not rebuilt.
+/// and `<name>.img.gz` (or `.img.zst`) in one pass: the archive bytes go to
+/// the `.img` and to a compressor on every core at once. Both are written to
+/// temporary files and renamed into place only when complete, so a failed
+/// build (a full disk, an unreadable file) leaves the previous files intact;
+/// the compressed file of the other format is then removed, so a stale one
+/// is never served. An unchanged tree (same fingerprint and compression,
+/// files intact) is not rebuilt.
 public struct ImageBuilder {
   /// What a build did: the record of the files now in place, whether it
   /// was skipped, and how long it took.
@@ -19,7 +21,9 @@ public struct ImageBuilder {
   public let paths: ImagePaths
   /// Patterns from the registry (`image.exclude`), added to the image's own.
   public var excludes: [String]
-  public var level: Int32 = 6
+  public var compression: ImageCompression = .gzip
+  /// The compression level; nil for the format's default.
+  public var level: Int?
   public var force = false
   public var progress: Progress?
 
@@ -41,24 +45,28 @@ public struct ImageBuilder {
       if (entry.status.st_mode & S_IFMT) == S_IFREG { total += Int64(entry.status.st_size) }
     }
     let digest = fingerprint.hexDigest()
-    if !force, let previous = BuildRecord.read(paths.buildRecord), previous.fingerprint == digest, previous.filesIntact(paths) {
+    if !force, let previous = BuildRecord.read(paths.buildRecord), previous.fingerprint == digest,
+       previous.compression == compression, previous.filesIntact(paths) {
       return Result(record: previous, skipped: true, seconds: Date().timeIntervalSince(start))
     }
     try FileManager.default.createDirectory(atPath: paths.provisionDirectory, withIntermediateDirectories: true)
     let suffix = ".tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
     let imageTemporary = paths.image + suffix
-    let compressedTemporary = paths.compressedImage + suffix
+    let compressedFile = paths.compressedImage(compression)
+    let compressedTemporary = compressedFile + suffix
     defer {
       unlink(imageTemporary)
       unlink(compressedTemporary)
     }
     let (size, compressedSize) = try write(entries, total: total, image: imageTemporary, compressed: compressedTemporary)
-    guard rename(compressedTemporary, paths.compressedImage) == 0, rename(imageTemporary, paths.image) == 0 else {
+    guard rename(compressedTemporary, compressedFile) == 0, rename(imageTemporary, paths.image) == 0 else {
       throw ImageError("cannot put the built image in place: \(String(cString: strerror(errno)))")
     }
+    for other in ImageCompression.allCases where other != compression { unlink(paths.compressedImage(other)) }
     let kernel = KernelDiscovery.defaultKernel(rootfs: paths.rootfs)
-    let record = BuildRecord(fingerprint: digest, size: size, compressedSize: compressedSize, kernelPath: kernel?.path,
-                             kernelVersion: kernel?.version, builtAt: Int(Date().timeIntervalSince1970), entries: entries.count)
+    let record = BuildRecord(fingerprint: digest, compression: compression, size: size, compressedSize: compressedSize,
+                             kernelPath: kernel?.path, kernelVersion: kernel?.version,
+                             builtAt: Int(Date().timeIntervalSince1970), entries: entries.count)
     try record.write(paths.buildRecord)
     return Result(record: record, skipped: false, seconds: Date().timeIntervalSince(start))
   }
@@ -67,16 +75,16 @@ public struct ImageBuilder {
     let imageFD = open(image, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard imageFD >= 0 else { throw ImageError("cannot create \(image): \(String(cString: strerror(errno)))") }
     defer { close(imageFD) }
-    let gzipFD = open(compressed, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard gzipFD >= 0 else { throw ImageError("cannot create \(compressed): \(String(cString: strerror(errno)))") }
-    defer { close(gzipFD) }
-    let gzip = try ParallelGzipWriter(output: gzipFD, level: level)
+    let compressedFD = open(compressed, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard compressedFD >= 0 else { throw ImageError("cannot create \(compressed): \(String(cString: strerror(errno)))") }
+    defer { close(compressedFD) }
+    let compressor = try compression.writer(output: compressedFD, level: level ?? compression.defaultLevel)
     var size = 0
     let progress = self.progress
     progress?.start("build \(paths.name)", total: total)
     let writer = try CpioWriter(label: image) { bytes in
       try FileDescriptorWriter.writeAll(imageFD, bytes)
-      try gzip.write(bytes)
+      try compressor.write(bytes)
       size += bytes.count
       progress?.advance(to: Int64(size))
     }
@@ -85,12 +93,12 @@ public struct ImageBuilder {
         try writer.addFromDisk(entry.path, source: paths.rootfs + "/" + entry.path, status: entry.status)
       }
       try writer.finish()
-      try gzip.finish()
+      try compressor.finish()
     } catch let error as ArchiveError {
       progress?.end("failed")
       throw ImageError("cannot build image '\(paths.name)': \(error.description)")
     }
-    progress?.end("\(entries.count) entries, \(Progress.bytes(Int64(size))) → \(Progress.bytes(Int64(gzip.compressedBytes)))")
-    return (size, gzip.compressedBytes)
+    progress?.end("\(entries.count) entries, \(Progress.bytes(Int64(size))) → \(Progress.bytes(Int64(compressor.compressedBytes))) \(compression.rawValue)")
+    return (size, compressor.compressedBytes)
   }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// are bind-mounted into the tree, the command runs under `chroot` with
 /// `/bin/sh -c`, and the mounts are always taken down afterwards (lazily,
 /// so a process left holding one cannot keep it), whether the command
-/// succeeded, failed or could not start.
+/// succeeded, failed or could not start. On a terminal the command runs as
+/// its foreground job (see `ForegroundJob`).
 public struct ImageExec {
   public let rootfs: String
   public let imageName: String
@@ -58,7 +59,7 @@ public struct ImageExec {
     } catch {
       throw ImageError("cannot run \(description) in image '\(imageName)': \(error.localizedDescription)")
     }
-    process.waitUntilExit()
+    ForegroundJob.wait(for: process)
     guard process.terminationStatus == 0 else {
       throw ImageError("\(description) failed in image '\(imageName)' with exit status \(process.terminationStatus)")
     }

@@ -26,7 +26,7 @@ public enum ImportMarker {
       unlink(paths.uncommittedMarker)
     } else if workingID != id {
       try? FileManager.default.removeItem(atPath: paths.imageDirectory)
-      for file in [paths.image, paths.compressedImage, paths.buildRecord] { unlink(file) }
+      for file in [paths.image, paths.buildRecord] + ImageCompression.allCases.map(paths.compressedImage) { unlink(file) }
     }
   }
 

@@ -15,6 +15,14 @@ public enum SyncUser {
     var line: String
   }
 
+  /// The directory with the head node's `passwd` and `group`: `$HOWL_ROOT/etc`
+  /// (where templates' `.Paths.Sysconfdir` reads the server's files), or
+  /// `/etc` when that has no `passwd` (a scratch `HOWL_ROOT`).
+  public static func headNodeEtc(root: String) -> String {
+    let etc = (root.hasSuffix("/") ? String(root.dropLast()) : root) + "/etc"
+    return FileManager.default.fileExists(atPath: etc + "/passwd") ? etc : "/etc"
+  }
+
   /// Syncs; returns what changed (empty if nothing), or throws on collisions.
   public static func run(rootfs: String, hostEtc: String) throws -> String {
     let hostUsers = try accounts(hostEtc + "/passwd"), hostGroups = try accounts(hostEtc + "/group")

@@ -89,7 +89,7 @@ final class ImageCollection: HostObject {
     }
     if syncuser {
       do {
-        let report = try SyncUser.run(rootfs: paths.rootfs, hostEtc: "/etc")
+        let report = try SyncUser.run(rootfs: paths.rootfs, hostEtc: SyncUser.headNodeEtc(root: cluster.store.root))
         if !report.isEmpty { FileHandle.standardError.write(Data(("syncuser: " + report + "\n").utf8)) }
       } catch {
         ImportMarker.reconcile(paths, committedID: nil, workingID: nil)
@@ -137,10 +137,11 @@ func wrapped<T>(_ body: () throws -> T) throws -> T {
   do { return try body() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
 }
 
-/// How `images` prints: one row per image with what its last build recorded.
+/// How `images` prints: one row per image with its compression and what
+/// its last build recorded.
 enum ImageTable {
   static func render(_ state: ClusterState, stateDirectory: String, merged: (String) -> MergedNode?) -> String {
-    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "KERNEL", "BUILT", "NODES"])
+    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
     var users: [String: Int] = [:]
     for id in state.cluster.nodes.keys {
       if let image = merged(id)?.value(at: FieldPath(["image name"]))?.stringValue { users[image, default: 0] += 1 }
@@ -148,10 +149,11 @@ enum ImageTable {
     let formatter = DateFormatter()
     formatter.dateFormat = "yyyy-MM-dd HH:mm"
     formatter.timeZone = TimeZone(identifier: "UTC")
-    for name in state.server.images.keys {
+    for (name, entry) in state.server.images {
       let record = BuildRecord.read(ImagePaths(name: name, stateDirectory: stateDirectory).buildRecord)
       table.rows.append([
         name, record.map { Units.formatSize($0.size) } ?? "-", record.map { Units.formatSize($0.compressedSize) } ?? "-",
+        entry.compression.rawValue,
         record?.kernelVersion ?? "-",
         record.map { formatter.string(from: Date(timeIntervalSince1970: TimeInterval($0.builtAt))) + " UTC" } ?? "not built",
         String(users[name] ?? 0),
@@ -159,146 +161,6 @@ enum ImageTable {
     }
     return table.render()
   }
-}
-
-/// One image: `image.exclude("/opt/*")`, `image.path("/opt")`,
-/// `image.build()`, `image.exec("…")`, `image.size`, `image.kernel`.
-final class ImageRef: HostObject {
-  let cluster: ClusterContext
-  let name: String
-
-  init(_ cluster: ClusterContext, _ name: String) {
-    self.cluster = cluster
-    self.name = name
-  }
-
-  var typeName: String { "image" }
-  var memberNames: [String] {
-    ["name", "source", "excludes", "exclude", "path", "root", "build", "exec", "shell", "size", "compressed_size", "kernel", "built"]
-  }
-
-  func entry() throws -> ServerConfig.ImageEntry {
-    guard let e = try cluster.session().working.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
-    return e
-  }
-
-  var paths: ImagePaths { ImagePaths(name: name, stateDirectory: cluster.store.stateDirectory) }
-
-  /// Where the image's root file system lives under HOWL_ROOT.
-  var rootDirectory: String { paths.rootfs }
-
-  /// What the last build recorded, if the image was built.
-  var buildRecord: BuildRecord? { BuildRecord.read(paths.buildRecord) }
-
-  func member(_ member: String, in interpreter: Interpreter) throws -> Value {
-    switch member {
-    case "name": return .string(name)
-    case "root": return .string(rootDirectory)
-    case "excludes": return .list(try entry().excludes.map { .string($0) })
-    case "source": return try entry().source.map { .string($0) } ?? .null
-    case "size": return buildRecord.map { .size($0.size) } ?? .null
-    case "compressed_size": return buildRecord.map { .size($0.compressedSize) } ?? .null
-    case "kernel":
-      _ = try entry()
-      return KernelDiscovery.defaultKernel(rootfs: rootDirectory).map { .string($0.version) } ?? .null
-    case "built": return buildRecord.map { .int($0.builtAt) } ?? .null
-    case "build":
-      return .function(NativeFunction("image.build") { [self] _, args in
-        try args.expect("image.build", count: 0...0, labels: ["force", "level"])
-        return try build(args)
-      })
-    case "exec":
-      return .function(NativeFunction("image.exec") { [self] _, args in
-        try args.expect("image.exec", count: 1...1)
-        let command = try ClusterFunctions.text(args[0], "a command")
-        _ = try entry()
-        try wrapped { try ImageExec(rootfs: rootDirectory, imageName: name).run(command) }
-        return .null
-      })
-    case "shell":
-      return .function(NativeFunction("image.shell") { [self] _, args in
-        try args.expect("image.shell", count: 0...0)
-        _ = try entry()
-        try wrapped { try ImageExec(rootfs: rootDirectory, imageName: name).shell() }
-        return .null
-      })
-    case "exclude":
-      return .function(NativeFunction("image.exclude") { [self] _, args in
-        try args.expect("image.exclude", count: 1...Int.max)
-        let patterns = try args.positional.flatMap { v -> [String] in
-          if case .list(let l) = v { return try l.items.map { try ClusterFunctions.text($0, "an exclude pattern") } }
-          return [try ClusterFunctions.text(v, "an exclude pattern")]
-        }
-        for p in patterns where !p.hasPrefix("/") {
-          throw LangError("exclude patterns are absolute paths in the image, such as \"/opt/*\", not \(Value.quote(p))")
-        }
-        let name = self.name
-        try cluster.session().stage { state, _ in
-          guard var entry = state.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
-          for p in patterns where !entry.excludes.contains(p) { entry.excludes.append(p) }
-          state.server.images[name] = entry
-        }
-        return .null
-      })
-    case "path":
-      return .function(NativeFunction("image.path") { [self] _, args in
-        try args.expect("image.path", count: 1...1)
-        let inside = try ClusterFunctions.text(args[0], "a path in the image")
-        guard inside.hasPrefix("/"), !inside.split(separator: "/").contains("..") else {
-          throw LangError("image.path() takes an absolute path inside the image, such as \"/opt\"")
-        }
-        return .string(rootDirectory + (inside == "/" ? "" : inside))
-      })
-    default:
-      throw LangError.noMember(member, of: typeName, candidates: memberNames)
-    }
-  }
-
-  /// `image.build(force: false, level: 6)`: builds (or skips an unchanged
-  /// tree) and records the build in the registry entry's extra keys.
-  private func build(_ args: Arguments) throws -> Value {
-    let entry = try entry()
-    var builder = ImageBuilder(paths: paths, excludes: entry.excludes)
-    if let force = args.named("force") {
-      guard case .bool(let b) = force else { throw LangError("force: takes true or false") }
-      builder.force = b
-    }
-    if let level = args.named("level") {
-      guard case .int(let n) = level, (1...9).contains(n) else { throw LangError("level: takes a gzip level from 1 to 9") }
-      builder.level = Int32(n)
-    }
-    builder.progress = Progress()
-    let result = try wrapped { try builder.build() }
-    if result.skipped {
-      FileHandle.standardError.write(Data("build \(name): unchanged since the last build, skipped\n".utf8))
-    }
-    let record = result.record
-    let name = self.name
-    try cluster.session().stage { state, _ in
-      guard var entry = state.server.images[name] else { throw LangError("image '\(name)' no longer exists") }
-      entry.extra["kernel version"] = record.kernelVersion.map { .scalar($0, .string) }
-      entry.extra["size"] = .scalar(String(record.size), .int)
-      entry.extra["compressed size"] = .scalar(String(record.compressedSize), .int)
-      entry.extra["built"] = .scalar(String(record.builtAt), .int)
-      state.server.images[name] = entry
-    }
-    return .null
-  }
-
-  var inlineDescription: String { "image \(name)" }
-  var blockDescription: String {
-    let excludes = (try? entry().excludes) ?? []
-    var lines = ["image \(name)", "  root       \(rootDirectory)", "  excludes   \(Value.list(excludes.map { .string($0) }).repr)"]
-    if let record = buildRecord {
-      lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) compressed)")
-      lines.append("  kernel     \(record.kernelVersion ?? "none found")")
-    } else {
-      lines.append("  built      never")
-    }
-    return lines.joined(separator: "\n")
-  }
-
-  func isEqual(to other: HostObject) -> Bool { (other as? ImageRef)?.name == name }
 }
 
 /// `exports`: directories the head node exports over NFS.

@@ -67,11 +67,15 @@ public struct ServerConfig: Equatable, Sendable {
     public var source: String?
     /// Paths left out of the built image (shell globs, as `/etc/warewulf/excludes`).
     public var excludes: [String]
+    /// How `image.build()` and `howl serve` compress it (`.img.gz` or `.img.zst`).
+    public var compression: ImageCompression
     /// Keys Howl does not model.
     public var extra: OrderedDictionary<String, ConfValue>
-    public init(source: String? = nil, excludes: [String] = [], extra: OrderedDictionary<String, ConfValue> = [:]) {
+    public init(source: String? = nil, excludes: [String] = [], compression: ImageCompression = .gzip,
+                extra: OrderedDictionary<String, ConfValue> = [:]) {
       self.source = source
       self.excludes = excludes
+      self.compression = compression
       self.extra = extra
     }
   }

@@ -132,6 +132,12 @@ extension ServerConfig {
           guard let list = excludes.listValue else { throw fail(here.appending("excludes"), "expected a list of paths") }
           image.excludes = list
         }
+        if let compression = try string(&entry, here.appending("compression")) {
+          guard let value = ImageCompression(rawValue: compression) else {
+            throw fail(here.appending("compression"), "expected gzip or zstd, found \"\(compression)\"")
+          }
+          image.compression = value
+        }
         image.extra = entry
         config.images[name] = image
       }
@@ -199,6 +205,7 @@ extension ServerConfig {
       var item: OrderedDictionary<String, ConfValue> = [:]
       if let source = image.source { item["source"] = .string(source) }
       item["excludes"] = .strings(image.excludes)
+      item["compression"] = .string(image.compression.rawValue)
       for (key, value) in image.extra where item[key] == nil { item[key] = value }
       return (name, ConfValue.map(item))
     }))

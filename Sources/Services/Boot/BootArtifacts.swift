@@ -14,8 +14,8 @@ public enum OverlayKind: String, Sendable {
 public protocol BootArtifacts: Sendable {
   /// The image's kernel for `node`, or nil if it has no image or kernel.
   func kernel(for node: MergedNode) -> String?
-  /// The node's image as a cpio (`.img`) or gzip'd cpio (`.img.gz`).
-  func image(for node: MergedNode, compressed: Bool) -> String?
+  /// The node's image as a cpio (`.img`), or compressed (`.img.gz`, `.img.zst`).
+  func image(for node: MergedNode, compression: ImageCompression?) -> String?
   /// One of the node's overlay images, plain or gzip'd.
   func overlay(_ kind: OverlayKind, for node: MergedNode, compressed: Bool) -> String?
 }
@@ -31,7 +31,7 @@ public protocol OnDemandBuilder: Sendable {
 
 /// The on-disk layout the image builder and overlay renderer write:
 /// image trees `var/lib/howl/images/<image>/rootfs`, built images
-/// `var/lib/howl/provision/images/<image>.img[.gz]`, overlays
+/// `var/lib/howl/provision/images/<image>.img[.gz|.zst]`, overlays
 /// `var/lib/howl/provision/overlays/<node>/__SYSTEM__.img[.gz]`.
 public struct DiskBootArtifacts: BootArtifacts {
   public let paths: BootPaths
@@ -56,9 +56,9 @@ public struct DiskBootArtifacts: BootArtifacts {
     return kernels.max { KernelVersion.compare($0.version, $1.version) }?.path
   }
 
-  public func image(for node: MergedNode, compressed: Bool) -> String? {
+  public func image(for node: MergedNode, compression: ImageCompression?) -> String? {
     guard let image = imageName(of: node) else { return nil }
-    return paths.provision + "/images/" + image + ".img" + (compressed ? ".gz" : "")
+    return paths.provision + "/images/" + image + ".img" + (compression?.fileSuffix ?? "")
   }
 
   public func overlay(_ kind: OverlayKind, for node: MergedNode, compressed: Bool) -> String? {

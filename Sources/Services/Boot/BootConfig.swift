@@ -55,6 +55,11 @@ public struct BootConfig: Sendable {
   /// The node a MAC belongs to.
   public func node(for mac: MACAddress) -> MergedNode? { leases[mac].flatMap { nodes[$0.nodeID] } }
 
+  /// How the node's image is compressed: its registry entry's setting (gzip without one).
+  public func imageCompression(of node: MergedNode) -> ImageCompression {
+    node.value(at: FieldPath("image name"))?.stringValue.flatMap { state.server.images[$0]?.compression } ?? .gzip
+  }
+
   static func isTrue(_ value: ConfValue?) -> Bool {
     guard let text = value?.stringValue?.lowercased() else { return false }
     return ["true", "yes", "1", "on"].contains(text)

@@ -4,8 +4,8 @@ import Runtime
 
 /// Builds what a node is about to fetch, when it is missing or stale, as
 /// Warewulf's autobuild does: the node's system or runtime overlay image
-/// (complete, Warewulf-named) and its image (skipped in well under a second
-/// when the tree has not changed). Builds run one at a time. Nothing is
+/// (complete, Warewulf-named) and its image, compressed as its registry
+/// entry says (skipped in well under a second when the tree has not changed). Builds run one at a time. Nothing is
 /// built when `server.autobuild_overlays` is off (Warewulf's
 /// `autobuild overlays`): the files on disk are served as they are.
 public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
@@ -43,6 +43,8 @@ public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
     guard let entry = state.server.images[name] else { return }
     let paths = ImagePaths(name: name, stateDirectory: store.stateDirectory)
     guard FileManager.default.fileExists(atPath: paths.rootfs) else { return }
-    _ = try ImageBuilder(paths: paths, excludes: entry.excludes).build()
+    var builder = ImageBuilder(paths: paths, excludes: entry.excludes)
+    builder.compression = entry.compression
+    _ = try builder.build()
   }
 }

@@ -4,7 +4,8 @@ import Runtime
 /// Renders a node's iPXE script from its `ipxe template` (default
 /// `default`), looked up as `<name>.ipxe` in the template directories in
 /// order (the site's `etc/howl/ipxe`, then the standard library's), with
-/// Warewulf's template data (§5.3).
+/// Warewulf's template data (§5.3) and Howl's `.ImageCompress`: the
+/// `compress=` value that fetches the node's image as built (`gz`, `zstd`).
 public struct IPXEScript: Sendable {
   public var directories: [String]
 
@@ -15,13 +16,15 @@ public struct IPXEScript: Sendable {
     public var description: String
   }
 
-  public func render(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?) throws -> String {
+  public func render(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?,
+                     imageCompression: ImageCompression = .gzip) throws -> String {
     let name = node.map { $0.value(at: FieldPath("ipxe template"))?.stringValue ?? "default" } ?? "unconfigured"
     guard !name.contains("/"), let text = load(name.isEmpty ? "default" : name) else {
       throw Failure(description: "no iPXE template '\(name)' in \(directories.joined(separator: ", "))")
     }
     let template = try Template(name: name).parse(text)
-    return try template.render(.map(TemplateMap(data(node: node, mac: mac, settings: settings, kernelVersion: kernelVersion))))
+    let values = data(node: node, mac: mac, settings: settings, kernelVersion: kernelVersion, imageCompression: imageCompression)
+    return try template.render(.map(TemplateMap(values)))
   }
 
   private func load(_ name: String) -> String? {
@@ -31,8 +34,9 @@ public struct IPXEScript: Sendable {
     return nil
   }
 
-  /// Warewulf's `templateVars` for iPXE templates.
-  func data(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?) -> [String: TemplateValue] {
+  /// Warewulf's `templateVars` for iPXE templates, and `ImageCompress`.
+  func data(node: MergedNode?, mac: MACAddress, settings: ServeSettings, kernelVersion: String?,
+            imageCompression: ImageCompression) -> [String: TemplateValue] {
     let string = { (path: FieldPath) -> TemplateValue in .string(node?.value(at: path)?.stringValue ?? "") }
     let args = node?.value(at: FieldPath("kernel", "args"))?.listValue ?? node?.value(at: FieldPath("kernel args"))?.listValue ?? []
     var netdevs: [String: TemplateValue] = [:]
@@ -49,6 +53,7 @@ public struct IPXEScript: Sendable {
       "Id": .string(node?.id ?? ""), "Hostname": .string(node?.id ?? ""), "Fqdn": .string(node?.id ?? ""),
       "Cluster": string(FieldPath("cluster name")),
       "ImageName": string(FieldPath("image name")),
+      "ImageCompress": .string(imageCompression.urlValue),
       "Ipxe": .string(node?.value(at: FieldPath("ipxe template"))?.stringValue ?? "default"),
       "Hwaddr": .string(mac.description),
       "Ipaddr": .string(settings.address.description), "Ipaddr6": .string(""),

@@ -1,3 +1,5 @@
+import Runtime
+
 /// A provisioning request's route and parameters (Warewulf §5.5).
 public struct ProvisionRequest: Equatable, Sendable {
   /// What the client asks for.
@@ -14,7 +16,9 @@ public struct ProvisionRequest: Equatable, Sendable {
   public var rawID: String?
   public var assetKey: String?
   public var uuid: String?
-  public var compressed: Bool
+  /// `?compress=gz` (Warewulf's) or `?compress=zstd` (Howl's, images only);
+  /// nil for the uncompressed file.
+  public var compression: ImageCompression?
 
   /// Parses `/ipxe/52-54-00-…?assetkey=…`; `//` collapses (a shim quirk).
   public init(uri: String) {
@@ -29,7 +33,7 @@ public struct ProvisionRequest: Equatable, Sendable {
     }
     assetKey = query["assetkey"]
     uuid = query["uuid"]
-    compressed = query["compress"] == "gz"
+    compression = query["compress"].flatMap(ImageCompression.init(urlValue:))
     let idText = segments.count > 1 ? ProvisionRequest.percentDecoded(segments[1]) : query["wwid"]
     rawID = idText
     wwid = idText.flatMap { MACAddress($0.lowercased()) }

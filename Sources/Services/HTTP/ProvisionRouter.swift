@@ -74,7 +74,8 @@ public struct ProvisionRouter: Sendable {
     case .ipxe:
       do {
         let kernel = artifacts.kernel(for: node).map { KernelVersion.version(of: $0) }
-        let script = try ipxe.render(node: node, mac: mac, settings: config.settings, kernelVersion: kernel)
+        let script = try ipxe.render(node: node, mac: mac, settings: config.settings, kernelVersion: kernel,
+                                     imageCompression: config.imageCompression(of: node))
         status.record(node: node.id, stage: "ipxe", sent: node.value(at: FieldPath("ipxe template"))?.stringValue ?? "default.ipxe", ipaddr: clientIP)
         return .text(.ok, script, contentType: "text/plain")
       } catch {
@@ -82,9 +83,14 @@ public struct ProvisionRouter: Sendable {
         return .text(.internalServerError, "iPXE template failed\n", contentType: "text/plain")
       }
     case .kernel: path = artifacts.kernel(for: node)
-    case .image: path = artifacts.image(for: node, compressed: request.compressed)
-    case .system: path = artifacts.overlay(.system, for: node, compressed: request.compressed)
-    case .runtime: path = artifacts.overlay(.runtime, for: node, compressed: request.compressed)
+    case .image:
+      let built = config.imageCompression(of: node)
+      if let asked = request.compression, asked != built {
+        logger.notice("HTTP image for \(node.id): compress=\(asked.urlValue) asked, but its image is built with \(built.rawValue) (compress=\(built.urlValue))")
+      }
+      path = artifacts.image(for: node, compression: request.compression)
+    case .system: path = overlay(.system, for: node, request)
+    case .runtime: path = overlay(.runtime, for: node, request)
     case .dhcp, .tftp: path = nil
     }
     guard let path else {
@@ -94,5 +100,10 @@ public struct ProvisionRouter: Sendable {
     }
     status.record(node: node.id, stage: stage.rawValue, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
     return .file(path: path)
+  }
+
+  /// Overlays are built plain and gzip'd only: nothing for `compress=zstd`.
+  private func overlay(_ kind: OverlayKind, for node: MergedNode, _ request: ProvisionRequest) -> String? {
+    request.compression == .zstd ? nil : artifacts.overlay(kind, for: node, compressed: request.compression == .gzip)
   }
 }

@@ -88,7 +88,7 @@ func run(_ arguments: [String], timeout: TimeInterval = 20, environment: [String
   process.arguments = arguments
   if let environment { process.environment = environment }
   let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("howl-run-\(UUID().uuidString)").path
-  FileManager.default.createFile(atPath: outputPath, contents: nil)
+  _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
   defer { try? FileManager.default.removeItem(atPath: outputPath) }
   let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
   defer { try? output.close() }
@@ -113,7 +113,7 @@ final class ServeProcess {
   /// Starts `howl serve ARGS` (inside `netns` if given) and waits until the log says it serves.
   init(root: String, arguments: [String], netns: String? = nil) throws {
     logPath = root + "/serve.log"
-    FileManager.default.createFile(atPath: logPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.executableURL = URL(fileURLWithPath: netns == nil ? Fixture.howl : "/usr/sbin/ip")
     process.arguments = (netns.map { ["netns", "exec", $0, Fixture.howl] } ?? []) + ["serve"] + arguments

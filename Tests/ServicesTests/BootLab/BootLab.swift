@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 /// The boot lab (shared/reference/boot-lab.md, scripts/lab): a network
-/// namespace with a bridge and tap devices, a busybox node image and a
-/// cluster built by `howl` from Tests/Fixtures/bootlab/cluster.howl, and
-/// `howl serve` alone (DHCP, TFTP, HTTP) on the bridge for VMs to boot from.
+/// namespace with a bridge and tap devices, a node root file system made by
+/// a scripts/lab script, a cluster built from it by `howl` running a script
+/// in Tests/Fixtures/bootlab, and `howl serve` alone (DHCP, TFTP, HTTP) on
+/// the bridge for VMs to boot from.
 final class BootLab: @unchecked Sendable {
   /// The lab of the running suite (see `BootLabScope`).
   @TaskLocal static var current: BootLab?
@@ -14,15 +15,16 @@ final class BootLab: @unchecked Sendable {
   let root = FileManager.default.temporaryDirectory.appendingPathComponent("howl-lab-\(UUID().uuidString)").path
   private(set) var serve: ServeProcess?
 
+  /// `rootfs` names the scripts/lab script that makes the node root file
+  /// system, `cluster` the Howl script that describes the cluster with it.
   /// With `siteDHCP`, the lab also has the site's own DHCP server (Kea,
   /// addresses only; scripts/lab/site-dhcp) with these MAC → address
   /// reservations, and Howl runs in proxyDHCP mode beside it.
-  init(siteDHCP: [String: String]? = nil) throws {
+  init(rootfs: String, cluster: String, siteDHCP: [String: String]? = nil) throws {
     do {
       try FileManager.default.createDirectory(atPath: root + "/vm", withIntermediateDirectories: true)
-      try BootLab.script("busybox-rootfs", [root + "/rootfs"], timeout: 120)
-      let cluster = Fixture.packageRoot.appendingPathComponent("Tests/Fixtures/bootlab/cluster.howl").path
-      try howl([cluster, root + "/rootfs"])
+      try BootLab.script(rootfs, [root + "/rootfs"], timeout: 600)
+      try howl([Fixture.packageRoot.appendingPathComponent("Tests/Fixtures/bootlab/" + cluster).path, root + "/rootfs"])
       try BootLab.script("netns-up", [namespace, String(BootLab.taps)])
       if let siteDHCP {
         try howl(["-c", "server.dhcp_mode = \"proxy\"\ncommit()"])
@@ -79,12 +81,14 @@ final class BootLab: @unchecked Sendable {
 
 /// Brings the boot lab up once around a whole suite, and down after it.
 struct BootLabScope: SuiteTrait, TestScoping {
+  var rootfs = "busybox-rootfs"
+  var cluster = "cluster.howl"
   var siteDHCP: [String: String]?
   var isRecursive: Bool { false }
 
   func provideScope(for test: Test, testCase: Test.Case?,
                     performing function: @Sendable () async throws -> Void) async throws {
-    let lab = try BootLab(siteDHCP: siteDHCP)
+    let lab = try BootLab(rootfs: rootfs, cluster: cluster, siteDHCP: siteDHCP)
     defer { lab.tearDown() }
     try await BootLab.$current.withValue(lab) { try await function() }
   }
@@ -97,4 +101,8 @@ extension Trait where Self == BootLabScope {
   /// The suite runs inside a boot lab where the site's DHCP server gives
   /// the addresses (these reservations) and Howl answers as proxyDHCP.
   static func bootLab(siteDHCP: [String: String]) -> Self { BootLabScope(siteDHCP: siteDHCP) }
+
+  /// The suite runs inside a boot lab whose nodes boot a Debian image
+  /// (scripts/lab/debian-rootfs) described by `cluster`.
+  static func debianBootLab(cluster: String) -> Self { BootLabScope(rootfs: "debian-rootfs", cluster: cluster) }
 }

@@ -11,6 +11,7 @@ struct VirtualMachine: Sendable {
   var diskMiB: Int?
   /// Seconds before the VM is killed (a node that boots powers itself off).
   var timeout = 300
+  var memoryMiB = 1024
 
   /// Boots the VM on `tap` and waits for it to power off or time out.
   func boot(in lab: BootLab, tap: String) -> BootReport {
@@ -18,6 +19,7 @@ struct VirtualMachine: Sendable {
     var environment = ProcessInfo.processInfo.environment
     environment["FIRMWARE"] = firmware.rawValue
     environment["TIMEOUT"] = String(timeout)
+    environment["MEM"] = String(memoryMiB)
     if let diskMiB {
       let disk = lab.root + "/vm/\(name).disk"
       _ = FileManager.default.createFile(atPath: disk, contents: nil)

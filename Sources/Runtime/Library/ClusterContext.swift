@@ -4,6 +4,8 @@ import Lang
 /// time a script touches it (so `howl -c 'print(1)'` reads no files).
 public final class ClusterContext {
   public let store: Store
+  /// What `exports.apply()` calls; nil where no NFS manager is installed.
+  public var exportApplier: (any ExportApplying)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -12,7 +12,7 @@ final class ImageCollection: HostObject {
   func names() throws -> [String] { try cluster.session().working.server.images.keys.elements }
   var count: Int? { try? names().count }
   var indexKeys: [String] { (try? names()) ?? [] }
-  var memberNames: [String] { ["add", "import", "remove", "names"] }
+  var memberNames: [String] { ["add", "import", "rename", "remove", "names"] }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {
     let name = try ClusterFunctions.text(key, "an image name")
@@ -43,6 +43,15 @@ final class ImageCollection: HostObject {
       return .function(NativeFunction("images.import") { [self] _, args in
         try args.expect("images.import", count: 1...1, labels: ["name", "syncuser"])
         return try importImage(args)
+      })
+    case "rename":
+      return .function(NativeFunction("images.rename") { [self] _, args in
+        try args.expect("images.rename", count: 2...2)
+        let old: String
+        if case .object(let image as ImageRef) = args[0] { old = image.name } else { old = try ClusterFunctions.text(args[0], "an image name") }
+        let new = try ClusterFunctions.text(args[1], "the new image name")
+        try ImageRenaming.rename(old, to: new, cluster: cluster)
+        return .object(ImageRef(cluster, new))
       })
     case "remove":
       return .function(NativeFunction("images.remove") { [self] _, args in

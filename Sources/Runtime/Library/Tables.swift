@@ -52,7 +52,8 @@ enum ProfileTable {
 }
 
 /// How one node or profile prints: a key/value block; a value a node
-/// inherits is marked with the profile it comes from.
+/// inherits is marked with the profile it comes from. A node always shows
+/// where its root lives.
 enum EntityBlock {
   static func render(_ e: EntityRef) throws -> String {
     var lines = ["\(e.typeName) \(e.id)"]
@@ -76,7 +77,12 @@ enum EntityBlock {
       switch spec.kind {
       case .root:
         let strategy = try RootStrategy.read(e)
-        if try strategy.kind == .initramfs && e.effective(path) == nil { continue }
+        if e.kind == .node {
+          lines.append("  " + spec.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+                       + "\(strategy.inlineDescription) \(strategy.location)" + mark)
+          continue
+        }
+        if try e.effective(path) == nil { continue }
         value = .object(strategy)
       default:
         guard try e.effective(path) != nil else { continue }

@@ -1,21 +1,5 @@
 import Lang
 
-/// A plain text table with a header row, columns as wide as their widest cell.
-struct TextTable {
-  var header: [String]
-  var rows: [[String]] = []
-
-  func render() -> String {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ")
-    }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n")
-  }
-}
-
 /// How a node set prints: the columns a sysadmin wants first.
 enum NodeTable {
   static func render(_ nodes: [EntityRef]) throws -> String {

@@ -43,7 +43,7 @@ enum GaneshaConfig {
   /// The configuration before its first `EXPORT` block: what ganesha reads
   /// only at start (a reload re-reads the exports alone).
   static func serverPart(_ text: String) -> Substring {
-    text.range(of: "\nEXPORT {").map { text[..<$0.lowerBound] } ?? text[...]
+    text.range(of: "\nEXPORT {").map { text[...$0.lowerBound] } ?? text[...]
   }
 
   static func block(_ export: ServedExport, network: NFSNetwork) -> String {

@@ -42,17 +42,7 @@ enum KernelExports {
     guard let exportfs else {
       throw NFSError("exportfs is not installed: install nfs-kernel-server, or set server.nfs.backend to \"ganesha\"")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: exportfs)
-    process.arguments = ["-ra"]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw NFSError("exportfs -ra failed: \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-    }
+    let result = try Command.run(exportfs, ["-ra"])
+    guard result.status == 0 else { throw NFSError("exportfs -ra failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))") }
   }
 }

@@ -35,7 +35,7 @@ import Testing
   static func clusterWithExports() throws -> ScratchCluster {
     let cluster = try ScratchCluster("exports")
     for dir in ["data", "other"] { try FileManager.default.createDirectory(atPath: cluster.root + "/" + dir, withIntermediateDirectories: true) }
-    FileManager.default.createFile(atPath: cluster.root + "/data/file", contents: Data())
+    _ = FileManager.default.createFile(atPath: cluster.root + "/data/file", contents: Data())
     let tree = try cluster.tree("img")
     try cluster.script("""
       let data = exports.add("\(cluster.root)/data//", options: "rw,sync,no_root_squash", name: "data")

@@ -5,7 +5,8 @@ import Testing
 /// nfs-ganesha for real, with the configuration Howl writes, read over
 /// NFSv4 by libnfs's userspace client from another network namespace:
 /// `exports.apply()` starts it, adds and removes exports by reload (same
-/// pid), and follows an image that is renamed; `howl serve` applies
+/// pid), follows an image that is renamed, and restarts it on a new
+/// server address; `howl serve` applies
 /// commits and stops the ganesha it started, and only that one.
 @Suite(.serialized, .enabled(if: NFSLab.available, "needs root, nfs-ganesha and libnfs-utils"))
 struct GaneshaNFSTests {
@@ -51,6 +52,13 @@ struct GaneshaNFSTests {
     #expect(try lab.read(images + "/r8/rootfs/opt/tools/README") == nil)
     #expect(lab.ganeshaPID == pid)
     #expect(!lab.ganeshaLog.contains(":CONFIG :CRIT"), "\(lab.ganeshaLog)")
+
+    // A new server address is read only at start: ganesha is restarted on it.
+    #expect(try run(["ip", "-n", lab.pair.server, "addr", "add", "10.77.0.3/24", "dev", "vs0"]).status == 0)
+    let moved = try lab.howl("server.ipaddr = 10.77.0.3/24\ncommit()\nexports.apply()")
+    #expect(moved.contains("nfs (ganesha): restarted (pid"), "\(moved)")
+    #expect(try lab.read(images + "/r9/rootfs/opt/tools/README", from: "10.77.0.3") == "hello from /opt\n", "\(lab.ganeshaLog)")
+    #expect(try lab.read(images + "/r9/rootfs/opt/tools/README") == nil)
   }
 
   @Test func serveAppliesCommitsAndStopsOnlyTheGaneshaItStarted() throws {

@@ -80,7 +80,7 @@ import Testing
     try FileManager.default.createDirectory(atPath: proc + "/sys/kernel", withIntermediateDirectories: true)
     try "6.1.0-9-amd64\n".write(toFile: proc + "/sys/kernel/osrelease", atomically: true, encoding: .utf8)
     try FileManager.default.createDirectory(atPath: proc + "/modules/6.1.0-9-amd64/kernel/fs/nfsd", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: proc + "/modules/6.1.0-9-amd64/kernel/fs/nfsd/nfsd.ko.xz", contents: Data())
+    _ = FileManager.default.createFile(atPath: proc + "/modules/6.1.0-9-amd64/kernel/fs/nfsd/nfsd.ko.xz", contents: Data())
     #expect(KernelExports.available(proc: proc, modules: proc + "/modules"))
   }
 }

@@ -53,8 +53,8 @@ final class NFSLab {
   }
 
   /// `nfs-cat` of `path` on the server from the client's namespace; nil if it cannot be read.
-  func read(_ path: String) throws -> String? {
-    let url = "nfs://10.77.0.1" + path + "?version=4"
+  func read(_ path: String, from server: String = "10.77.0.1") throws -> String? {
+    let url = "nfs://" + server + path + "?version=4"
     let result = try run(["ip", "netns", "exec", pair.client, "nfs-cat", url], timeout: 20)
     return result.status == 0 ? result.output : nil
   }

@@ -77,6 +77,20 @@ import Testing
     #expect(root.files.isEmpty)
   }
 
+  @Test func pathsAreComparedAsServed() throws {
+    let root = try Root()
+    var server = root.server(backend: .ganesha, exports: [:])
+    server.exports["home"] = ServerConfig.ExportEntry(path: root.path + "/data/")
+    server.exports["again"] = ServerConfig.ExportEntry(path: root.path + "//data")
+    do {
+      _ = try NFSExportManager(root: root.path).apply(server)
+      Issue.record("applied")
+    } catch {
+      #expect("\(error)" == "export 'again': \(root.path)/data is also exported as 'home'")
+    }
+    #expect(root.files.isEmpty)
+  }
+
   @Test func noExportsStartNoServer() throws {
     let root = try Root()
     let manager = NFSExportManager(root: root.path)

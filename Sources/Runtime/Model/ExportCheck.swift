@@ -36,18 +36,17 @@ public enum ExportCheck {
     exports.first { $0.key != name && $0.value.path == path }?.key
   }
 
-  /// Checks every export as a server would serve them; each problem names its export.
+  /// Checks every export as a server would serve them (paths normalized:
+  /// a `warewulf.conf` may write `/home/`); each problem names its export.
   public static func all(_ exports: [(key: String, value: ServerConfig.ExportEntry)]) throws {
+    var owners: [String: String] = [:]
     for (name, entry) in exports {
       do {
-        guard try normalize(entry.path) == entry.path else {
-          throw Problem(description: "the path \(entry.path) is not written plainly (use \(try normalize(entry.path)))")
-        }
-        try requireDirectory(entry.path)
+        let path = try normalize(entry.path)
+        try requireDirectory(path)
         _ = try ExportOptions(entry.options)
-        if let other = owner(of: entry.path, in: exports, except: name) {
-          throw Problem(description: "\(entry.path) is also exported as '\(other)'")
-        }
+        if let other = owners[path] { throw Problem(description: "\(path) is also exported as '\(other)'") }
+        owners[path] = name
       } catch let problem as Problem {
         throw Problem(description: "export '\(name)': \(problem.description)")
       }

@@ -40,10 +40,11 @@ public final class NFSExportManager: ExportApplying, @unchecked Sendable {
       do { try ExportCheck.all(entries) } catch let problem as ExportCheck.Problem { throw NFSError(problem.description) }
       let saved = NFSState.load(paths.state)
       var state = saved
-      let ids = try state.assignIDs(entries.map(\.value.path))
+      let ids = try state.assignIDs(try entries.map { try ExportCheck.normalize($0.value.path) })
       let served = try entries.map { name, entry in
-        ServedExport(name: name, path: entry.path, id: ids[entry.path]!, optionText: entry.options,
-                     options: try ExportOptions(entry.options), image: entry.image)
+        let path = try ExportCheck.normalize(entry.path)
+        return ServedExport(name: name, path: path, id: ids[path]!, optionText: entry.options,
+                            options: try ExportOptions(entry.options), image: entry.image)
       }
       var report = ExportApplyReport(backend: backend.rawValue, action: "")
       let applied = Dictionary(uniqueKeysWithValues: served.map { ($0.name, NFSState.Applied(path: $0.path, options: $0.optionText)) })
@@ -105,8 +106,8 @@ public final class NFSExportManager: ExportApplying, @unchecked Sendable {
       started = (pid, daemon)
       return "started (pid \(pid))"
     }
-    guard let old, old != text else { return "unchanged (pid \(pid))" }
-    if GaneshaConfig.serverPart(old) != GaneshaConfig.serverPart(text) {
+    guard old != text else { return "unchanged (pid \(pid))" }
+    if let old, GaneshaConfig.serverPart(old) != GaneshaConfig.serverPart(text) {
       // Addresses and core settings are read at start only.
       daemon.stop(pid)
       let restarted = try daemon.start()
@@ -116,8 +117,10 @@ public final class NFSExportManager: ExportApplying, @unchecked Sendable {
     do {
       return try daemon.reload(pid) ? "reloaded (pid \(pid))" : "sent SIGHUP to pid \(pid) (its log is elsewhere, not confirmed)"
     } catch {
-      try AtomicFile.write(old, to: paths.ganeshaConfig)
-      _ = try? daemon.reload(pid)
+      if let old {
+        try AtomicFile.write(old, to: paths.ganeshaConfig)
+        _ = try? daemon.reload(pid)
+      }
       throw error
     }
   }

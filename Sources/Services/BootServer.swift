@@ -6,9 +6,11 @@ import NIOHTTP1
 import NIOPosix
 import Runtime
 
-/// Runs DHCP, TFTP and HTTP provisioning together. Reloads the cluster
-/// when a commit lands (the new state is swapped in between requests, so
-/// none is lost) and stops cleanly on `stop()` or SIGTERM.
+/// Runs DHCP, TFTP and HTTP provisioning together, and serves the NFS
+/// exports (`NFSExportManager`). Reloads the cluster when a commit lands
+/// (the new state is swapped in between requests, so none is lost; changed
+/// exports are applied) and stops cleanly on `stop()` or SIGTERM, stopping
+/// the NFS server only if it started it.
 public final class BootServer: @unchecked Sendable {
   /// What `howl serve` decides: the root, flag overrides, where templates
   /// and iPXE binaries are.
@@ -24,6 +26,8 @@ public final class BootServer: @unchecked Sendable {
     public var routerAdvertisements = true
     /// How often the store files are checked for a commit.
     public var reloadInterval: TimeAmount = .milliseconds(500)
+    /// Serve the exports over NFS (`server.nfs` says how).
+    public var nfs = true
 
     public init(root: String, ipxeTemplateDirectories: [String], override: @escaping @Sendable (inout ServeSettings) -> Void = { _ in }) {
       self.root = root
@@ -42,6 +46,9 @@ public final class BootServer: @unchecked Sendable {
   private var responders: [(EventLoop, DHCPResponder)] = []
   private var watchTask: RepeatedTask?
   private var advertiser: RouterAdvertiser?
+  private let nfs: NFSExportManager?
+  /// NFS work (starting ganesha, reloads) runs here, off the event loops.
+  private let nfsQueue = DispatchQueue(label: "howl.nfs")
   private let stopped = NIOLockedValueBox(false)
   private let done = DispatchSemaphore(value: 0)
 
@@ -54,6 +61,7 @@ public final class BootServer: @unchecked Sendable {
     let state = try store.load()
     config = NIOLockedValueBox(BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options)))
     group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+    nfs = options.nfs ? NFSExportManager(root: options.root) : nil
   }
 
   /// The settings in effect: the `server` ones, the interface's address if
@@ -94,6 +102,7 @@ public final class BootServer: @unchecked Sendable {
       stop()
       throw error
     }
+    nfsQueue.sync { applyExports(currentConfig) }
     let interval = options.reloadInterval
     var watcher = ConfigWatcher(paths: [store.nodesConfPath, store.serverConfPath])
     let statusFile = BootPaths(root: options.root).statusFile
@@ -132,6 +141,7 @@ public final class BootServer: @unchecked Sendable {
     guard !already else { return }
     watchTask?.cancel()
     advertiser?.stop()
+    nfsQueue.sync { nfs?.stopStartedServer() }
     for channel in channels { try? channel.close().wait() }
     status.flush(to: BootPaths(root: options.root).statusFile)
     try? group.syncShutdownGracefully()
@@ -161,6 +171,29 @@ public final class BootServer: @unchecked Sendable {
       logger.warning("listening addresses and ports change only on restart")
     }
     for (loop, responder) in responders { loop.execute { responder.update(next) } }
+    if BootServer.exportsDiffer(old, next) { nfsQueue.async { self.applyExports(next) } }
+  }
+
+  /// Whether what the NFS server is configured from changed.
+  static func exportsDiffer(_ old: BootConfig, _ next: BootConfig) -> Bool {
+    let a = old.state.server, b = next.state.server
+    return a.exports != b.exports || a.nfs != b.nfs || old.settings.address != next.settings.address
+      || old.settings.netmask != next.settings.netmask
+  }
+
+  /// Applies the exports of `config`, logging what changed; on failure the
+  /// NFS server keeps the exports it had.
+  private func applyExports(_ config: BootConfig) {
+    guard let nfs else { return }
+    let logger = Logger(label: "howl.nfs")
+    let settings = config.settings
+    let network = NFSNetwork(address: settings.address == .zero ? nil : settings.address, netmask: settings.netmask)
+    do {
+      let report = try nfs.apply(config.state.server, network: network)
+      logger.info("\(report.summary)")
+    } catch {
+      logger.error("exports not applied, the NFS server keeps its previous ones: \(error)")
+    }
   }
 
   private func startDHCP(port: Int, proxyPort: Bool) throws {

@@ -7,7 +7,8 @@ struct ScriptRunner {
   let dryRun: Bool
 
   /// Runs the script as one transaction: its staged changes are committed
-  /// when it ends without error (or shown, with `--dry-run`).
+  /// when it ends without error (or shown, with `--dry-run`), and rolled
+  /// back (files of renamed images moved back) when it fails.
   func run(_ file: SourceFile) -> Int32 {
     let session = Session(arguments: arguments)
     do {
@@ -22,9 +23,11 @@ struct ScriptRunner {
       }
       return 0
     } catch let error as LangError {
+      session.cluster.rollback()
       Terminal.printError(error)
       return 1
     } catch {
+      session.cluster.rollback()
       Terminal.printError(LangError("\(error)"))
       return 1
     }

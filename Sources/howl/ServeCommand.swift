@@ -8,10 +8,12 @@ import Services
 struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "howl serve",
-    abstract: "Run the boot services (DHCP, TFTP, HTTP provisioning) in the foreground.",
+    abstract: "Run the boot services (DHCP, TFTP, HTTP provisioning, NFS exports) in the foreground.",
     discussion: """
       Settings come from `server` in $HOWL_ROOT/etc/howl/howl.conf; flags override them.
-      The cluster is reloaded when a commit lands. SIGTERM or SIGINT stops the server.
+      The cluster is reloaded when a commit lands; changed exports are applied to the NFS
+      server (nfs-ganesha is started if it is not running, else reloaded). SIGTERM or SIGINT
+      stops the server, and the nfs-ganesha it started.
       """)
 
   @Option(help: "The address clients reach the server at (next-server, URLs).")
@@ -38,6 +40,8 @@ struct ServeCommand: ParsableCommand {
   var tftpRoot: String?
   @Option(help: "Where Debian's iPXE binaries are.")
   var ipxeBinaries = "/usr/lib/ipxe"
+  @Flag(help: "Do not serve the NFS exports (server.nfs says how they are served otherwise).")
+  var noNFS = false
   @Flag(help: "Do not send IPv6 router advertisements (iPXE then waits about 13 s per boot for IPv6).")
   var noRouterAdvertisements = false
   @Option(help: "Log level: trace, debug, info, notice, warning, error.")
@@ -75,6 +79,7 @@ struct ServeCommand: ParsableCommand {
     Session.findStockOverlays()
     options.builder = ClusterBuilder(root: root)
     options.routerAdvertisements = !noRouterAdvertisements
+    options.nfs = !noNFS
     let server = try BootServer(options: options)
     try server.run()
   }

@@ -1,6 +1,7 @@
 import Foundation
 import Lang
 import Runtime
+import Services
 
 /// One interpreter with everything installed: the standard library, the
 /// module search path for `import`, and (as it grows) the cluster.
@@ -21,6 +22,7 @@ final class Session {
     Session.findStockOverlays()
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))
+    cluster.exportApplier = NFSExportManager(root: root)
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

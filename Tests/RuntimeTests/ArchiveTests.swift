@@ -4,18 +4,7 @@ import Testing
 
 /// The cpio writer and gzip, read back with the real `cpio`, `bsdtar` and `gzip`.
 struct ArchiveTests {
-  func run(_ command: String) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return (p.terminationStatus, text)
-  }
+  func run(_ command: String) throws -> (status: Int32, output: String) { try Shell.run(command) }
 
   @Test func writesANewcArchiveThatCpioAndBsdtarRead() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("howl-archive-\(UUID().uuidString)").path

@@ -5,11 +5,16 @@ import SpecSupport
 import Testing
 
 /// Spec files that need the runtime (templates, and the cluster in a
-/// scratch HOWL_ROOT): `Tests/Fixtures/runtime/*.howl`, same format as the
-/// language suite. Each file is one transaction, committed if it succeeds.
+/// scratch HOWL_ROOT, the stdlib modules): `Tests/Fixtures/runtime/*.howl`,
+/// same format as the language suite. Each file is one transaction,
+/// committed if it succeeds.
 struct ScriptSpecTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../Fixtures/runtime").standardized.path
+
+  /// The standard library, so that specs can `import "workflows"`.
+  static let stdlib = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../stdlib").standardized.path
 
   @Test(arguments: SpecFile.files(in: ScriptSpecTests.root))
   func spec(_ name: String) throws {
@@ -22,6 +27,7 @@ struct ScriptSpecTests {
     RuntimeLibrary.install(into: interpreter)
     let cluster = ClusterContext(store: Store(root: scratch))
     ClusterLibrary.install(into: interpreter, cluster: cluster)
+    interpreter.modulePaths = [ScriptSpecTests.stdlib]
     interpreter.define("test_root", .string(scratch))
     interpreter.define("fixtures_root", .string(URL(fileURLWithPath: ScriptSpecTests.root).deletingLastPathComponent().path))
     let problems = file.mismatches(file.run(in: interpreter) { try cluster.commit() })

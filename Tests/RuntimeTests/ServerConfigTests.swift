@@ -81,6 +81,18 @@ import Testing
     #expect(try ServerConfig.parse("", file: "howl.conf") == ServerConfig())
   }
 
+  @Test func nfsSettingsRoundTrip() throws {
+    let read = try ServerConfig.parse(Self.warewulfConf, file: "warewulf.conf")
+    #expect(read.nfs == ServerConfig.NFS(enabled: true, backend: .auto))
+    #expect(read.extra["nfs"]?.mapValue?["systemd name"] == .string("nfs-server"))
+    var config = ServerConfig()
+    config.nfs = ServerConfig.NFS(enabled: false, backend: .ganesha, ganeshaConfig: "/etc/ganesha/ganesha.conf",
+                                  ganeshaPidFile: "/run/ganesha/ganesha.pid")
+    let text = config.serialize()
+    #expect(text.contains("nfs:\n  enabled: false\n  backend: ganesha\n  ganesha config: /etc/ganesha/ganesha.conf\n"))
+    #expect(try ServerConfig.parse(text, file: "howl.conf") == config)
+  }
+
   @Test(arguments: [
     ("ipaddr: 10.0.0.300\n", "t:1:9: ipaddr: expected an IPv4 address, found \"10.0.0.300\""),
     ("netmask: banana\n", "t:1:10: netmask: expected an IPv4 address, found \"banana\""),
@@ -91,6 +103,7 @@ import Testing
     ("dhcp: [a]\n", "t:1:7: dhcp: expected a map, found a list"),
     ("images:\n  r:\n    compression: lz4\n", "t:3:18: images.r.compression: expected gzip or zstd, found \"lz4\""),
     ("nfs:\n  export paths:\n    - export options: rw\n", "t:3:7: nfs.export paths.0: an export needs a path"),
+    ("nfs:\n  backend: nfsd\n", "t:2:12: nfs.backend: expected auto, ganesha, kernel, none, found \"nfsd\""),
     ("ipaddr: [\n", "t:2:1: ipaddr: did not find expected node content (while parsing a flow node at 2:1)"),
   ])
   func invalidSettingsAreConfigErrors(text: String, expected: String) {

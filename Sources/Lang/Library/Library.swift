@@ -13,6 +13,7 @@ public enum Library {
     Conversions.install(into: interpreter)
     Collections.install(into: interpreter)
     DataFormats.install(into: interpreter)
+    TextTable.install(into: interpreter)
   }
 
   // MARK: - Argument helpers shared by the built-ins

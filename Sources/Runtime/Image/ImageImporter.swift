@@ -129,16 +129,7 @@ public struct ImageImporter {
     guard lstat(path + "/bin/sh", &st) == 0 else {
       throw ImageError("\(path) is not a root file system: it has no /bin/sh")
     }
-    let cp = Process()
-    cp.executableURL = URL(fileURLWithPath: "/bin/cp")
-    cp.arguments = ["-a", "--", path + "/.", tree + "/"]
-    let errors = Pipe()
-    cp.standardError = errors
-    try cp.run()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    cp.waitUntilExit()
-    guard cp.terminationStatus == 0 else {
-      throw ImageError("cannot copy \(path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
-    }
+    let copied = try Command.run("/bin/cp", ["-a", "--", path + "/.", tree + "/"])
+    guard copied.status == 0 else { throw ImageError("cannot copy \(path): \(copied.output.trimmingCharacters(in: .whitespacesAndNewlines))") }
   }
 }

@@ -4,6 +4,8 @@ import Lang
 /// time a script touches it (so `howl -c 'print(1)'` reads no files).
 public final class ClusterContext {
   public let store: Store
+  /// What `exports.apply()` calls; nil where no NFS manager is installed.
+  public var exportApplier: (any ExportApplying)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }
@@ -13,6 +15,7 @@ public final class ClusterContext {
     do {
       let s = try ClusterSession(store: store)
       loaded = s
+      reconcileRenames()
       return s
     } catch let e as LangError {
       throw e
@@ -38,7 +41,20 @@ public final class ClusterContext {
     do { return try loaded.commit() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
   }
 
-  public func rollback() { loaded?.rollback() }
+  /// Drops the staged changes, and moves back the files of images renamed since the last commit.
+  public func rollback() {
+    loaded?.rollback()
+    reconcileRenames()
+  }
+
+  /// Settles the files of renamed images with the registry (`ImageRename`).
+  private func reconcileRenames() {
+    guard let loaded else { return }
+    for name in ImageRename.markedNames(stateDirectory: store.stateDirectory) {
+      ImageRename.reconcile(ImagePaths(name: name, stateDirectory: store.stateDirectory),
+                            committed: loaded.base.server.images[name] != nil, working: loaded.working.server.images[name] != nil)
+    }
+  }
 
   public func diff() -> [String] { loaded?.diff() ?? [] }
 }

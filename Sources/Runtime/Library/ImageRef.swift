@@ -3,10 +3,11 @@ import Lang
 
 /// One image: `image.exclude("/opt/*")`, `image.path("/opt")`,
 /// `image.build(compression: "zstd")`, `image.exec("…")`, `image.size`,
-/// `image.kernel`.
+/// `image.kernel`, `image.name = "new"` (a rename, as `images.rename`).
 final class ImageRef: HostObject {
   let cluster: ClusterContext
-  let name: String
+  /// Changes with `image.name = "…"` (a rename).
+  private(set) var name: String
 
   init(_ cluster: ClusterContext, _ name: String) {
     self.cluster = cluster
@@ -95,6 +96,17 @@ final class ImageRef: HostObject {
     default:
       throw LangError.noMember(member, of: typeName, candidates: memberNames)
     }
+  }
+
+  func setMember(_ member: String, to value: Value, in interpreter: Interpreter) throws {
+    guard member == "name" else {
+      if memberNames.contains(member) { throw LangError("image.\(member) cannot be assigned") }
+      throw LangError.noMember(member, of: typeName, candidates: memberNames)
+    }
+    let new = try ClusterFunctions.text(value, "the new image name")
+    guard new != name else { return }
+    try ImageRenaming.rename(name, to: new, cluster: cluster)
+    name = new
   }
 
   /// `image.build(force: false, level: 6, compression: "gzip")`: builds (or

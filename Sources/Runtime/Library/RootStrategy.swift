@@ -23,12 +23,16 @@ final class RootStrategy: HostObject {
   }
 
   var typeName: String { "root" }
-  var memberNames: [String] { ["kind", "device"] }
+  var memberNames: [String] { ["kind", "device", "location"] }
+
+  /// `in RAM`, `on /dev/nvme0n1, partition rootfs, re-created at each boot`.
+  var location: String { RootLayout(RootLayout.Kind(rawValue: kind.rawValue) ?? .device, device: device).location }
 
   func member(_ name: String, in interpreter: Interpreter) throws -> Value {
     switch name {
     case "kind": return .string(kind.rawValue)
     case "device": return device.map { .device($0) } ?? .null
+    case "location": return .string(location)
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
   }

@@ -1,7 +1,7 @@
 import Lang
 
 /// `server`: the head node's settings (`server.ipaddr = 10.0.0.1`,
-/// `server.dhcp_range = [10.0.0.100, 10.0.0.199]`, `server.ports.http`).
+/// `server.dhcp_range = [10.0.0.100, 10.0.0.199]`, `server.nfs.backend = "ganesha"`).
 final class ServerView: HostObject {
   let cluster: ClusterContext
   init(_ cluster: ClusterContext) { self.cluster = cluster }
@@ -9,7 +9,7 @@ final class ServerView: HostObject {
   var typeName: String { "server" }
 
   static let fields = ["ipaddr", "netmask", "network", "interface", "dhcp_enabled", "dhcp_mode", "dhcp_range",
-                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "comment"]
+                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "comment", "nfs"]
   var memberNames: [String] { ServerView.fields }
 
   func config() throws -> ServerConfig { try cluster.session().working.server }
@@ -36,6 +36,7 @@ final class ServerView: HostObject {
     case "secure": return .bool(c.secure)
     case "autobuild_overlays": return .bool(c.autobuildOverlays)
     case "comment": return .string(c.comment)
+    case "nfs": return .object(NFSSettingsView(cluster))
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
   }
@@ -89,6 +90,7 @@ final class ServerView: HostObject {
     case "secure": let v = try flag(value); change = { $0.secure = v }
     case "autobuild_overlays": let v = try flag(value); change = { $0.autobuildOverlays = v }
     case "comment": let v = try ClusterFunctions.text(value, "server.comment"); change = { $0.comment = v }
+    case "nfs": throw LangError("server.nfs is set field by field: server.nfs.backend = \"ganesha\"")
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
     try cluster.session().stage { state, _ in try change(&state.server) }
@@ -99,7 +101,9 @@ final class ServerView: HostObject {
     var lines = ["server"]
     for name in ServerView.fields {
       guard let v = try? value(of: name), v != .null else { continue }
-      lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + (v.stringValue ?? v.repr))
+      let text: String
+      if case .object(let o) = v { text = o.inlineDescription } else { text = v.stringValue ?? v.repr }
+      lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + text)
     }
     return lines.joined(separator: "\n")
   }

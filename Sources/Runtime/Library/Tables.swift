@@ -1,21 +1,5 @@
 import Lang
 
-/// A plain text table with a header row, columns as wide as their widest cell.
-struct TextTable {
-  var header: [String]
-  var rows: [[String]] = []
-
-  func render() -> String {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ")
-    }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n")
-  }
-}
-
 /// How a node set prints: the columns a sysadmin wants first.
 enum NodeTable {
   static func render(_ nodes: [EntityRef]) throws -> String {
@@ -52,7 +36,8 @@ enum ProfileTable {
 }
 
 /// How one node or profile prints: a key/value block; a value a node
-/// inherits is marked with the profile it comes from.
+/// inherits is marked with the profile it comes from. A node always shows
+/// where its root lives.
 enum EntityBlock {
   static func render(_ e: EntityRef) throws -> String {
     var lines = ["\(e.typeName) \(e.id)"]
@@ -76,7 +61,12 @@ enum EntityBlock {
       switch spec.kind {
       case .root:
         let strategy = try RootStrategy.read(e)
-        if try strategy.kind == .initramfs && e.effective(path) == nil { continue }
+        if e.kind == .node {
+          lines.append("  " + spec.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+                       + "\(strategy.inlineDescription) \(strategy.location)" + mark)
+          continue
+        }
+        if try e.effective(path) == nil { continue }
         value = .object(strategy)
       default:
         guard try e.effective(path) != nil else { continue }

@@ -20,6 +20,16 @@ public struct RootLayout: Equatable, Sendable {
   /// The device path `root` names for a disk strategy.
   public static let partitionPath = "/dev/disk/by-partlabel/rootfs"
 
+  /// Where the root lives, for a sysadmin: `in RAM`, `on /dev/nvme0n1,
+  /// partition rootfs, re-created at each boot`.
+  public var location: String {
+    switch kind {
+    case .initramfs, .tmpfs: return "in RAM"
+    case .xfs, .ext4: return "on \(device ?? "?"), partition \(RootLayout.partitionLabel), re-created at each boot"
+    case .device: return "on \(device ?? "?")"
+    }
+  }
+
   /// Reads `root`, and the disk layout it names, through `lookup`.
   public static func read(_ lookup: (FieldPath) -> ConfValue?) -> RootLayout {
     let root = lookup(FieldPath(["root"]))?.stringValue ?? ""

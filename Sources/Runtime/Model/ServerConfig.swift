@@ -2,7 +2,7 @@ import OrderedCollections
 
 /// The head node's settings, Warewulf's warewulf.conf schema (§2) plus
 /// Howl's own keys (`interface`, `dhcp.mode`, `dhcp.port`, `tftp.port`,
-/// export names and images, `images`). Keys Howl does not model are kept
+/// export names and images, `nfs.backend` and the ganesha paths, `images`). Keys Howl does not model are kept
 /// in `extra`, top-level ones by name and unknown keys of the `warewulf`,
 /// `dhcp`, `tftp` and `nfs` sections as maps under those names, and
 /// written back after the known ones.
@@ -61,6 +61,35 @@ public struct ServerConfig: Equatable, Sendable {
     }
   }
 
+  /// Which NFS server Howl configures from the exports.
+  public enum NFSBackend: String, Sendable, CaseIterable {
+    /// The kernel's nfsd if this machine has one, else nfs-ganesha.
+    case auto
+    /// nfs-ganesha, started and reloaded by Howl.
+    case ganesha
+    /// The kernel's nfsd: `/etc/exports.d/howl.exports` and `exportfs -ra`.
+    case kernel
+    /// Howl writes no NFS configuration.
+    case none
+  }
+
+  /// How the exports are served (Warewulf's `nfs` section plus Howl's keys).
+  public struct NFS: Equatable, Sendable {
+    /// Warewulf's `nfs.enabled`: false turns NFS management off, as `backend: none` does.
+    public var enabled: Bool
+    public var backend: NFSBackend
+    /// nfs-ganesha's configuration file; empty means `$HOWL_ROOT/etc/howl/ganesha.conf`.
+    public var ganeshaConfig: String
+    /// nfs-ganesha's pid file; empty means `$HOWL_ROOT/run/howl/ganesha.pid`.
+    public var ganeshaPidFile: String
+    public init(enabled: Bool = true, backend: NFSBackend = .auto, ganeshaConfig: String = "", ganeshaPidFile: String = "") {
+      self.enabled = enabled
+      self.backend = backend
+      self.ganeshaConfig = ganeshaConfig
+      self.ganeshaPidFile = ganeshaPidFile
+    }
+  }
+
   /// An image Howl knows how to build (Howl's `images:` section).
   public struct ImageEntry: Equatable, Sendable {
     /// Where it comes from: `docker://…`, a tar file, a directory; nil if built in place.
@@ -94,12 +123,13 @@ public struct ServerConfig: Equatable, Sendable {
   /// Rebuild stale overlays on request (`warewulf.autobuild overlays`).
   public var autobuildOverlays: Bool
   public var exports: OrderedDictionary<String, ExportEntry>
+  public var nfs: NFS
   public var images: OrderedDictionary<String, ImageEntry>
   public var extra: OrderedDictionary<String, ConfValue>
 
   public init(comment: String = "", ipaddr: String = "", netmask: String = "", network: String = "",
               interface: String = "", dhcp: DHCP = DHCP(), ports: Ports = Ports(), secure: Bool = false,
-              autobuildOverlays: Bool = true, exports: OrderedDictionary<String, ExportEntry> = [:],
+              autobuildOverlays: Bool = true, exports: OrderedDictionary<String, ExportEntry> = [:], nfs: NFS = NFS(),
               images: OrderedDictionary<String, ImageEntry> = [:], extra: OrderedDictionary<String, ConfValue> = [:]) {
     self.comment = comment
     self.ipaddr = ipaddr
@@ -111,6 +141,7 @@ public struct ServerConfig: Equatable, Sendable {
     self.secure = secure
     self.autobuildOverlays = autobuildOverlays
     self.exports = exports
+    self.nfs = nfs
     self.images = images
     self.extra = extra
   }

@@ -5,18 +5,19 @@ import Darwin
 #endif
 
 /// File operations the store needs, on raw descriptors so that every step
-/// (fsync, rename, directory fsync, flock) is explicit.
-enum AtomicFile {
+/// (fsync, rename, directory fsync, flock) is explicit. Public for the
+/// services that write configuration files the same way.
+public enum AtomicFile {
   /// A failed system call.
-  struct SystemError: Error, CustomStringConvertible {
+  public struct SystemError: Error, CustomStringConvertible {
     var operation: String
     var path: String
     var code: Int32
-    var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
   }
 
   /// The bytes of `path` as UTF-8 text, or nil if it does not exist.
-  static func read(_ path: String) throws -> String? {
+  public static func read(_ path: String) throws -> String? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
@@ -42,7 +43,7 @@ enum AtomicFile {
   /// Replaces `path` with `text` so that readers see the old or the new
   /// bytes, never a mix, even across a crash: a temporary file in the same
   /// directory, written, fsynced, renamed over `path`, then the directory fsynced.
-  static func write(_ text: String, to path: String) throws {
+  public static func write(_ text: String, to path: String) throws {
     let directory = parent(of: path)
     let temporary = "\(directory)/.\(basename(of: path)).\(getpid()).tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -95,7 +96,7 @@ enum AtomicFile {
   }
 
   /// `mkdir -p`.
-  static func makeDirectories(_ path: String) throws {
+  public static func makeDirectories(_ path: String) throws {
     var current = path.hasPrefix("/") ? "" : "."
     for component in path.split(separator: "/") {
       current += "/" + component
@@ -107,7 +108,7 @@ enum AtomicFile {
 
   /// Runs `body` holding an exclusive `flock` on `path` (created if needed).
   /// The lock is released when the descriptor closes, also if the process dies.
-  static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+  public static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     if fd < 0 { throw SystemError(operation: "open", path: path, code: errno) }
     defer { close(fd) }
@@ -117,7 +118,7 @@ enum AtomicFile {
     return try body()
   }
 
-  static func parent(of path: String) -> String {
+  public static func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }

@@ -103,6 +103,16 @@ extension ServerConfig {
     config.ports.tftp = try port(&tftp, FieldPath("tftp", "port")) ?? config.ports.tftp
 
     var nfs = try section("nfs")
+    let n = FieldPath("nfs")
+    config.nfs.enabled = try bool(&nfs, n.appending("enabled")) ?? true
+    if let backend = try string(&nfs, n.appending("backend")) {
+      guard let value = NFSBackend(rawValue: backend) else {
+        throw fail(n.appending("backend"), "expected \(NFSBackend.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(backend)\"")
+      }
+      config.nfs.backend = value
+    }
+    config.nfs.ganeshaConfig = try string(&nfs, n.appending("ganesha config")) ?? ""
+    config.nfs.ganeshaPidFile = try string(&nfs, n.appending("ganesha pid file")) ?? ""
     let e = FieldPath("nfs", "export paths")
     if let paths = try take(&nfs, e) {
       guard case .list(let items) = paths else { throw fail(e, "expected a list, found \(paths.shapeName)") }
@@ -200,7 +210,11 @@ extension ServerConfig {
       for (key, value) in entry.extra where item[key] == nil { item[key] = value }
       return .map(item)
     }
-    top["nfs"] = section("nfs", ["export paths": .list(exportList)])
+    top["nfs"] = section("nfs", [
+      "enabled": bool(nfs.enabled), "backend": .string(nfs.backend.rawValue),
+      "ganesha config": .string(nfs.ganeshaConfig), "ganesha pid file": .string(nfs.ganeshaPidFile),
+      "export paths": .list(exportList),
+    ])
     top["images"] = .map(OrderedDictionary(uniqueKeysWithValues: images.map { name, image in
       var item: OrderedDictionary<String, ConfValue> = [:]
       if let source = image.source { item["source"] = .string(source) }

@@ -4,7 +4,8 @@ import Runtime
 public struct BootPaths: Sendable {
   public var root: String
   public init(root: String) { self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root }
-  var base: String { root == "/" ? "" : root }
+  /// The root as a prefix: empty for `/`.
+  public var base: String { root == "/" ? "" : root }
   public var stateDirectory: String { base + "/var/lib/howl" }
   public var images: String { stateDirectory + "/images" }
   public var provision: String { stateDirectory + "/provision" }

@@ -55,6 +55,9 @@ def good():
         {"name": "usr/lib/libx.so.1", "data": b"library\n", "mode": 0o755},
         # Larger than the 1 MiB chunks digests are computed in, and not a multiple of 64.
         {"name": "usr/lib/big.bin", "data": random.Random(1).randbytes(1_500_001)},
+        {"name": "opt", "type": D, "mode": 0o755},
+        {"name": "opt/tools", "type": D, "mode": 0o755},
+        {"name": "opt/tools/README", "data": b"site software, served over NFS once split\n"},
         {"name": "boot", "type": D, "mode": 0o755},
         {"name": "boot/vmlinuz-5.14.0-362.el9.x86_64", "data": b"kernel\n"},
     ]

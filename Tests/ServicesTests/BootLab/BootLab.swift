@@ -3,8 +3,8 @@ import Testing
 
 /// The boot lab (shared/reference/boot-lab.md, scripts/lab): a network
 /// namespace with a bridge and tap devices, a node root file system made by
-/// a scripts/lab script, a cluster built from it by `howl` running a script
-/// in Tests/Fixtures/bootlab, and `howl serve` alone (DHCP, TFTP, HTTP) on
+/// a scripts/lab script, a cluster built from it by a `howl` script, and
+/// `howl serve` alone (DHCP, TFTP, HTTP) on
 /// the bridge for VMs to boot from.
 final class BootLab: @unchecked Sendable {
   /// The lab of the running suite (see `BootLabScope`).
@@ -14,9 +14,12 @@ final class BootLab: @unchecked Sendable {
   let namespace = "howllab\(getpid() % 100_000)"
   let root = FileManager.default.temporaryDirectory.appendingPathComponent("howl-lab-\(UUID().uuidString)").path
   private(set) var serve: ServeProcess?
+  /// What the cluster script printed.
+  private(set) var clusterOutput = ""
 
   /// `rootfs` names the scripts/lab script that makes the node root file
-  /// system, `cluster` the Howl script that describes the cluster with it.
+  /// system, `cluster` the Howl script (a path in the package) that
+  /// describes the cluster with it.
   /// With `siteDHCP`, the lab also has the site's own DHCP server (Kea,
   /// addresses only; scripts/lab/site-dhcp) with these MAC → address
   /// reservations, and Howl runs in proxyDHCP mode beside it.
@@ -24,7 +27,7 @@ final class BootLab: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: root + "/vm", withIntermediateDirectories: true)
       try BootLab.script(rootfs, [root + "/rootfs"], timeout: 600)
-      try howl([Fixture.packageRoot.appendingPathComponent("Tests/Fixtures/bootlab/" + cluster).path, root + "/rootfs"])
+      clusterOutput = try howl([Fixture.packageRoot.appendingPathComponent(cluster).path, root + "/rootfs"])
       try BootLab.script("netns-up", [namespace, String(BootLab.taps)])
       if let siteDHCP {
         try howl(["-c", "server.dhcp_mode = \"proxy\"\ncommit()"])
@@ -82,7 +85,7 @@ final class BootLab: @unchecked Sendable {
 /// Brings the boot lab up once around a whole suite, and down after it.
 struct BootLabScope: SuiteTrait, TestScoping {
   var rootfs = "busybox-rootfs"
-  var cluster = "cluster.howl"
+  var cluster = "Tests/Fixtures/bootlab/cluster.howl"
   var siteDHCP: [String: String]?
   var isRecursive: Bool { false }
 

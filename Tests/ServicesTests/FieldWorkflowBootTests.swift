@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// The two field workflows on VMs booting a Debian image (mmdebstrap) from
+/// `howl serve`, as examples/field-workflows.howl sets them up with the
+/// stdlib recipes: `split_image(img, at: "/opt")` serves the image's /opt
+/// over NFS (nfs-ganesha, started by `howl serve`) to the nodes of that
+/// image only; `diskful(…, device: nvme0n1, fs: "xfs")` moves a node's
+/// root from RAM to its disk.
+@Suite(.serialized, .debianBootLab(cluster: "examples/field-workflows.howl")) struct FieldWorkflowBootTests {
+  var lab: BootLab { BootLab.current! }
+
+  func debian(_ name: String, _ mac: String, disk: Bool = false) -> VirtualMachine {
+    VirtualMachine(name: name, mac: mac, diskMiB: disk ? 2048 : nil, timeout: 400, memoryMiB: 1536)
+  }
+
+  @Test func splitImageServesOptOverNFSToItsNodesOnly() {
+    #expect(lab.clusterOutput.contains("split_image debian: /opt moved to the export debian-opt"), "\(lab.clusterOutput)")
+    #expect(lab.clusterOutput.contains("before  407") && lab.clusterOutput.contains("after   343"), "Howl prints the sizes:\n\(lab.clusterOutput)")
+    let reports = lab.boot([debian("d1", "52:54:00:99:00:21"), debian("d3", "52:54:00:99:00:23")])
+    let (split, full) = (reports[0], reports[1])
+    #expect(split.booted, "\(split.tail)")
+    #expect(split["opt"] == "nfs4 10.99.0.1:\(lab.root)/var/lib/howl/images/debian/rootfs/opt")
+    #expect(split["optfile"] == "hello from the image's /opt", "the file comes over NFS: the image itself has no /opt/*")
+    #expect(full.booted, "\(full.tail)")
+    #expect(full["opt"] == "", "a node of another image does not mount the export")
+    #expect(full["optfile"] == "hello from the image's /opt", "its own image still has /opt inside")
+  }
+
+  @Test func rootOnDiskGivesTheImageMemoryBackToJobs() throws {
+    let reports = lab.boot([debian("d1", "52:54:00:99:00:21"), debian("d2", "52:54:00:99:00:22", disk: true)])
+    let (inRAM, onDisk) = (reports[0], reports[1])
+    #expect(inRAM.booted && inRAM["root"] == "tmpfs tmpfs", "\(inRAM.tail)")
+    #expect(onDisk.booted && onDisk["root"] == "xfs /dev/nvme0n1p1", "\(onDisk.tail)")
+    #expect(onDisk["optfile"] == "hello from the image's /opt", "the split image's /opt is mounted on a disk root too")
+    let imageBytes = try #require(lab.clusterOutput.split(separator: "\n").first { $0.hasPrefix("image bytes: ") }
+      .flatMap { Int($0.dropFirst("image bytes: ".count)) })
+    let ram = try #require(inRAM["memavailable"].flatMap(Int.init))
+    let disk = try #require(onDisk["memavailable"].flatMap(Int.init))
+    let freed = (disk - ram) * 1024
+    print("MemAvailable: root in RAM \(ram) kB, on disk \(disk) kB; freed \(freed >> 20) MiB of a \(imageBytes >> 20) MiB image")
+    #expect(freed >= imageBytes * 8 / 10, "the disk root frees at least 80% of the image's size")
+  }
+}

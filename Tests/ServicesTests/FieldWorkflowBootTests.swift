@@ -33,8 +33,8 @@ import Testing
     #expect(inRAM.booted && inRAM["root"] == "tmpfs tmpfs", "\(inRAM.tail)")
     #expect(onDisk.booted && onDisk["root"] == "xfs /dev/nvme0n1p1", "\(onDisk.tail)")
     #expect(onDisk["optfile"] == "hello from the image's /opt", "the split image's /opt is mounted on a disk root too")
-    let imageBytes = try #require(lab.clusterOutput.split(separator: "\n").first { $0.hasPrefix("image bytes: ") }
-      .flatMap { Int($0.dropFirst("image bytes: ".count)) })
+    let imageBytes = try #require(lab.clusterOutput.split(separator: "\n").first { $0.hasPrefix("image debian: ") }
+      .flatMap { Int($0.split(separator: " ")[2]) })
     let ram = try #require(inRAM["memavailable"].flatMap(Int.init))
     let disk = try #require(onDisk["memavailable"].flatMap(Int.init))
     let freed = (disk - ram) * 1024

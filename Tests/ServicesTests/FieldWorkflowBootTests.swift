@@ -10,15 +10,22 @@ import Testing
 @Suite(.serialized, .debianBootLab(cluster: "examples/field-workflows.howl")) struct FieldWorkflowBootTests {
   var lab: BootLab { BootLab.current! }
 
-  func debian(_ name: String, _ mac: String, disk: Bool = false) -> VirtualMachine {
-    VirtualMachine(name: name, mac: mac, diskMiB: disk ? 2048 : nil, timeout: 400, memoryMiB: 1536)
+  /// The three nodes of field-workflows.howl, booted together once for the
+  /// suite: d1 (split image, root in RAM), d2 (split image, root on NVMe),
+  /// d3 (the unsplit image, root in RAM).
+  var nodes: (d1: BootReport, d2: BootReport, d3: BootReport) {
+    let reports = lab.bootOnce([
+      VirtualMachine(name: "d1", mac: "52:54:00:99:00:21", timeout: 600, memoryMiB: 1536),
+      VirtualMachine(name: "d2", mac: "52:54:00:99:00:22", diskMiB: 2048, timeout: 600, memoryMiB: 1536),
+      VirtualMachine(name: "d3", mac: "52:54:00:99:00:23", timeout: 600, memoryMiB: 1536),
+    ])
+    return (reports[0], reports[1], reports[2])
   }
 
   @Test func splitImageServesOptOverNFSToItsNodesOnly() {
     #expect(lab.clusterOutput.contains("split_image debian: /opt moved to the export debian-opt"), "\(lab.clusterOutput)")
     #expect(lab.clusterOutput.contains("before  407") && lab.clusterOutput.contains("after   343"), "Howl prints the sizes:\n\(lab.clusterOutput)")
-    let reports = lab.boot([debian("d1", "52:54:00:99:00:21"), debian("d3", "52:54:00:99:00:23")])
-    let (split, full) = (reports[0], reports[1])
+    let (split, _, full) = nodes
     #expect(split.booted, "\(split.tail)")
     #expect(split["opt"] == "nfs4 10.99.0.1:\(lab.root)/var/lib/howl/images/debian/rootfs/opt")
     #expect(split["optfile"] == "hello from the image's /opt", "the file comes over NFS: the image itself has no /opt/*")
@@ -28,8 +35,7 @@ import Testing
   }
 
   @Test func rootOnDiskGivesTheImageMemoryBackToJobs() throws {
-    let reports = lab.boot([debian("d1", "52:54:00:99:00:21"), debian("d2", "52:54:00:99:00:22", disk: true)])
-    let (inRAM, onDisk) = (reports[0], reports[1])
+    let (inRAM, onDisk, _) = nodes
     #expect(inRAM.booted && inRAM["root"] == "tmpfs tmpfs", "\(inRAM.tail)")
     #expect(onDisk.booted && onDisk["root"] == "xfs /dev/nvme0n1p1", "\(onDisk.tail)")
     #expect(onDisk["optfile"] == "hello from the image's /opt", "the split image's /opt is mounted on a disk root too")

@@ -73,6 +73,7 @@ final class BootLab: @unchecked Sendable {
   /// Boots the VMs together and returns what each reported, in order.
   func boot(_ machines: [VirtualMachine]) -> [BootReport] {
     guard !machines.isEmpty else { return [] }
+    // One slot per VM, each written by the one thread that boots it.
     let reports = UnsafeMutableBufferPointer<BootReport?>.allocate(capacity: machines.count)
     defer { reports.deallocate() }
     reports.initialize(repeating: nil)

@@ -25,6 +25,8 @@ let package = Package(
                    providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                    providers: [.apt(["libzstd-dev"])]),
+    // epoll, eventfd and sendmmsg for the TFTP transfer loop.
+    .target(name: "CLinuxIO"),
     .target(
       name: "Lang",
       dependencies: [
@@ -46,7 +48,7 @@ let package = Package(
     .target(
       name: "Services",
       dependencies: [
-        "Runtime",
+        "Runtime", "CLinuxIO",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -46,6 +46,7 @@ public final class BootServer: @unchecked Sendable {
   private var responders: [(EventLoop, DHCPResponder)] = []
   private var watchTask: RepeatedTask?
   private var advertiser: RouterAdvertiser?
+  private var tftpTransfers: TFTPTransferLoop?
   private let nfs: NFSExportManager?
   /// NFS work (starting ganesha, reloads) runs here, off the event loops.
   private let nfsQueue = DispatchQueue(label: "howl.nfs")
@@ -143,6 +144,7 @@ public final class BootServer: @unchecked Sendable {
     advertiser?.stop()
     nfsQueue.sync { nfs?.stopStartedServer() }
     for channel in channels { try? channel.close().wait() }
+    tftpTransfers?.stop()
     status.flush(to: BootPaths(root: options.root).statusFile)
     try? group.syncShutdownGracefully()
     logger.info("stopped")
@@ -250,7 +252,9 @@ public final class BootServer: @unchecked Sendable {
     let root = SafeRoot(settings.tftpRoot)
     let host = "\(settings.bindAddress)"
     let status = self.status
-    let handler = TFTPServerHandler(root: root, bindHost: host, logger: Logger(label: "howl.tftp")) { [weak self] peer, file in
+    let transfers = try TFTPTransferLoop()
+    tftpTransfers = transfers
+    let handler = TFTPServerHandler(root: root, transfers: transfers, logger: Logger(label: "howl.tftp")) { [weak self] peer, file in
       guard let self, let ip = peer.ipAddress, let mac = ARPTable.mac(for: ip), let lease = self.currentConfig.leases[mac] else { return }
       status.record(node: lease.nodeID, stage: BootStage.tftp.rawValue, sent: file, ipaddr: ip)
     }

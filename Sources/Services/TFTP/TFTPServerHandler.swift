@@ -3,23 +3,22 @@ import Glibc
 #endif
 import Logging
 import NIOCore
-import NIOPosix
 
-/// The TFTP listener (port 69): read requests start a `TFTPTransferHandler`
-/// on a fresh port; writes are refused (the server is read-only); names
-/// outside the `SafeRoot` get "access violation".
+/// The TFTP listener (port 69): a read request becomes a `TFTPTransfer` on
+/// a fresh port, run by the `TFTPTransferLoop`; writes are refused (the
+/// server is read-only); names outside the `SafeRoot` get "access violation".
 final class TFTPServerHandler: ChannelInboundHandler {
   typealias InboundIn = AddressedEnvelope<ByteBuffer>
   typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
   private let root: SafeRoot
-  private let bindHost: String
+  private let transfers: TFTPTransferLoop
   private let logger: Logger
   private let onServed: @Sendable (SocketAddress, String) -> Void
 
-  init(root: SafeRoot, bindHost: String, logger: Logger, onServed: @escaping @Sendable (SocketAddress, String) -> Void) {
+  init(root: SafeRoot, transfers: TFTPTransferLoop, logger: Logger, onServed: @escaping @Sendable (SocketAddress, String) -> Void) {
     self.root = root
-    self.bindHost = bindHost
+    self.transfers = transfers
     self.logger = logger
     self.onServed = onServed
   }
@@ -67,15 +66,11 @@ final class TFTPServerHandler: ChannelInboundHandler {
     let logger = self.logger
     let onServed = self.onServed
     logger.info("TFTP '\(filename)' to \(peer) (\(info.st_size) bytes, blksize \(options.blockSize), window \(options.windowSize))")
-    let handler = TFTPTransferHandler(peer: peer, fd: fd, fileSize: Int(info.st_size), options: options, name: filename,
-                                      logger: logger) { ok in if ok { onServed(peer, filename) } }
-    let bootstrap = DatagramBootstrap(group: context.eventLoop)
-      .channelOption(.socketOption(.so_reuseaddr), value: 1)
-      .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-      .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
-      }
-    bootstrap.bind(host: bindHost, port: 0).whenFailure { error in
+    do {
+      let socket = try TFTPSocket(local: context.channel.localAddress!, peer: peer)
+      transfers.add(TFTPTransfer(socket: socket, file: fd, fileSize: Int(info.st_size), options: options, peer: peer,
+                                 name: filename, logger: logger) { ok in if ok { onServed(peer, filename) } })
+    } catch {
       close(fd)
       logger.warning("TFTP transfer port for \(peer) failed: \(error)")
     }

@@ -1,9 +1,14 @@
 # Shared by the network benchmarks (sourced from the repo root): builds the
-# release howl, makes a scratch directory, and creates network namespaces
+# release howl (or takes HOWL_BIN, another build to measure, e.g. main's for
+# a before/after), makes a scratch directory, and creates network namespaces
 # with `netns_add NAME`. Everything started (add PIDs to `pids`) is killed
 # and every namespace and the scratch directory removed on exit.
-scripts/build-release
-howl=$PWD/.build/release/howl
+if [[ -n ${HOWL_BIN:-} ]]; then
+  howl=$(realpath "$HOWL_BIN")
+else
+  scripts/build-release
+  howl=$PWD/.build/release/howl
+fi
 work=$(mktemp -d)
 pids=()
 namespaces=()

@@ -50,7 +50,7 @@ import Testing
   }
 
   @Test func anUnknownMACDoesNotBootAndTheLogSaysWhy() throws {
-    let report = lab.boot([VirtualMachine(name: "stranger", mac: "52:54:00:99:00:99", timeout: 25)])[0]
+    let report = lab.boot([VirtualMachine(name: "stranger", mac: "52:54:00:99:00:99", timeout: 15)])[0]
     #expect(!report.booted, "\(report.tail)")
     #expect(!report.serial.contains("10.99.0.1:9873"), "no iPXE script was fetched")
     #expect(lab.serve?.waitForLog("unknown MAC 52:54:00:99:00:99 denied") == true)

@@ -8,8 +8,7 @@ import Testing
 /// failed script that leaves no tree, zstd builds remembered in howl.conf,
 /// `image.exec` with its mounts always taken down, and `syncuser`.
 struct ImageScriptTests {
-  static let howl = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent(".build/debug/howl").path
+  static let howl = Fixtures.packageRoot + "/.build/debug/howl"
 
   /// Runs `howl script` in `dir` with HOWL_ROOT `dir/root`: status, stdout, stderr.
   static func run(_ script: String, in dir: String) throws -> (status: Int32, out: String, err: String) {

@@ -5,6 +5,7 @@ import Foundation
 enum Fixtures {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
+  static let packageRoot = directory.deletingLastPathComponent().deletingLastPathComponent().path
 
   static func nodesConf(_ name: String) throws -> String {
     try String(contentsOf: directory.appendingPathComponent("nodesconf/\(name)"), encoding: .utf8)

@@ -4,18 +4,6 @@ import Testing
 /// Random templates stitched from fragments (valid and broken) must parse and
 /// execute to a result or a `TemplateError`, never crash.
 struct TemplateRobustnessTests {
-  /// A small deterministic generator (SplitMix64), so failures reproduce.
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-  }
 
   static let fragments = [
     "{{", "}}", "{{-", "-}}", " ", "\n", "text", "{{/*", "*/}}", ".", ".a", ".b.c", "$", "$x", "$x :=", "$x =", ":=",
@@ -33,7 +21,7 @@ struct TemplateRobustnessTests {
   ]
 
   @Test func randomTemplatesNeverCrash() {
-    var generator = Generator(state: 0x5EED)
+    var generator = SeededGenerator(seed: 0x5EED)
     var rendered = 0
     for _ in 0..<4_000 {
       var text = ""

@@ -5,16 +5,7 @@
 # with Python's yaml.CSafeLoader on the same nodes.conf (ratio ≤ 1.0 is the goal).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/build-release
-howl=$PWD/.build/release/howl
-export HOWL_ROOT=$(mktemp -d)
-trap 'rm -rf "$HOWL_ROOT"' EXIT
-
-ms() {  # wall time of "$@" in ms
-  local t0 t1
-  t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
-}
+source scripts/bench/lib/scratch-howl.sh
 best() { local b=999999 t; for _ in 1 2 3; do t=$(ms "$@"); (( t < b )) && b=$t; done; echo "$b"; }
 
 add=$(ms "$howl" -c 'nodes.add("n[00001-10000]", ipaddr: 10.0.0.1)')

@@ -9,16 +9,7 @@
 # per node (1.4 GB here, bound by the disk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/build-release
-howl=$PWD/.build/release/howl
-export HOWL_ROOT=$(mktemp -d)
-trap 'rm -rf "$HOWL_ROOT"' EXIT
-
-ms() {  # wall time of "$@" in ms
-  local t0 t1
-  t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
-}
+source scripts/bench/lib/scratch-howl.sh
 
 "$howl" -c '
 server.ipaddr = 10.0.0.1/16

@@ -41,9 +41,7 @@ commit()
 HOWL
 "$howl" "$work/storm.howl" "$work/rootfs" "$count" >/dev/null
 scripts/lab/netns-up "$ns" "$count"
-ip netns exec "$ns" "$howl" serve --interface br0 >"$work/serve.log" 2>&1 &
-for _ in $(seq 100); do grep -qs "serving:" "$work/serve.log" && break; sleep 0.1; done
-serve=$(pgrep -f -n "$howl serve --interface br0")
+serve=$(scripts/lab/serve "$ns" "$howl" "$work/serve.log")
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$serve/status"; }
 before=$(rss)
 

@@ -47,16 +47,9 @@ public final class CpioWriter {
   /// Creates (truncates) the archive at `path`.
   public init(path: String) throws {
     self.path = path
-    guard let a = archive_write_new() else { throw ArchiveError("cannot create an archive writer") }
-    archive = a
-    guard let e = archive_entry_new() else {
-      archive_write_free(a)
-      throw ArchiveError("cannot create an archive entry")
-    }
-    entry = e
-    try check(archive_write_set_format_cpio_newc(a), "set the cpio newc format")
-    try check(archive_write_set_bytes_in_last_block(a, 1), "set the block size")
-    try check(archive_write_open_filename(a, path), "open \(path)")
+    (archive, entry) = try CpioWriter.newArchive()
+    try check(archive_write_set_bytes_in_last_block(archive, 1), "set the block size")
+    try check(archive_write_open_filename(archive, path), "open \(path)")
   }
 
   /// Streams the archive to `sink` in chunks (for writing the `.img` and
@@ -64,17 +57,10 @@ public final class CpioWriter {
   public init(label: String, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
     self.path = label
     self.sink = sink
-    guard let a = archive_write_new() else { throw ArchiveError("cannot create an archive writer") }
-    archive = a
-    guard let e = archive_entry_new() else {
-      archive_write_free(a)
-      throw ArchiveError("cannot create an archive entry")
-    }
-    entry = e
-    try check(archive_write_set_format_cpio_newc(a), "set the cpio newc format")
+    (archive, entry) = try CpioWriter.newArchive()
     // No blocking: libarchive hands each write straight to the sink.
-    try check(archive_write_set_bytes_per_block(a, 0), "set the block size")
-    let status = archive_write_open(a, Unmanaged.passUnretained(self).toOpaque(), nil, { _, client, buffer, length in
+    try check(archive_write_set_bytes_per_block(archive, 0), "set the block size")
+    let status = archive_write_open(archive, Unmanaged.passUnretained(self).toOpaque(), nil, { _, client, buffer, length in
       guard let client, let buffer else { return -1 }
       let writer = Unmanaged<CpioWriter>.fromOpaque(client).takeUnretainedValue()
       guard let sink = writer.sink else { return -1 }
@@ -87,6 +73,22 @@ public final class CpioWriter {
       }
     }, nil)
     try check(status, "open \(label)")
+  }
+
+  /// A libarchive writer set to cpio newc, and the one entry it reuses.
+  private static func newArchive() throws -> (OpaquePointer, OpaquePointer) {
+    guard let a = archive_write_new() else { throw ArchiveError("cannot create an archive writer") }
+    guard let e = archive_entry_new() else {
+      archive_write_free(a)
+      throw ArchiveError("cannot create an archive entry")
+    }
+    guard archive_write_set_format_cpio_newc(a) >= ARCHIVE_WARN else {
+      let message = archive_error_string(a).map { String(cString: $0) } ?? "unknown error"
+      archive_entry_free(e)
+      archive_write_free(a)
+      throw ArchiveError("cannot set the cpio newc format: \(message)")
+    }
+    return (a, e)
   }
 
   deinit {

@@ -4,7 +4,7 @@ import OrderedCollections
 /// A node or a profile, by id, in a cluster session: reading a field gives
 /// its effective value (for a node, merged from its profiles); assigning one
 /// stages a change to the object's own value.
-final class EntityRef: HostObject {
+final class EntityRef: HostObject, FieldOwner {
   enum Kind { case node, profile }
 
   let cluster: ClusterContext
@@ -41,6 +41,10 @@ final class EntityRef: HostObject {
     return try cluster.merged(id).value(at: path)
   }
 
+  func ownerIDs() throws -> [String] { [id] }
+  func shared(_ path: FieldPath, label: String) throws -> ConfValue? { try effective(path) }
+  func sharedKeys(_ path: FieldPath, label: String) throws -> [String] { try effective(path)?.mapValue?.keys.elements ?? [] }
+
   /// The name of the primary network device (creating none).
   func primaryNetwork() throws -> String {
     if kind == .node, let name = try cluster.merged(id).primaryNetwork { return name }
@@ -71,10 +75,8 @@ final class EntityRef: HostObject {
 
   /// A field's value: a live view for structures, a plain value otherwise.
   func read(_ spec: FieldSpec, at path: FieldPath) throws -> Value {
+    if let view = view(spec, at: path, label: spec.name) { return view }
     switch spec.kind {
-    case .tags: return .object(TagsView(self, path))
-    case .section(let fields): return .object(SectionView(self, path, fields, name: spec.name))
-    case .netdevs: return .object(NetdevsView(self, path))
     case .root: return .object(try RootStrategy.read(self))
     case .mounts: return try MountValue.list(try effective(path))
     default: return ConfConversion.value(try effective(path), kind: spec.kind)
@@ -95,11 +97,6 @@ final class EntityRef: HostObject {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
     try write(spec, at: FieldPath([spec.key]), value)
-  }
-
-  /// Stages `value` as this object's own value of a field.
-  func write(_ spec: FieldSpec, at path: FieldPath, _ value: Value) throws {
-    try EntityEdit.set([id], kind: kind, spec: spec, path: path, value: value, cluster: cluster)
   }
 
   // MARK: - Printing
@@ -158,6 +155,7 @@ enum EntityEdit {
     }
     try session.stage { state, index in
       try validate(spec, conf, in: state, ids: ids, kind: kind)
+      try requireAll(ids, kind, in: state)
       if let check, let text = conf?.stringValue, let id = ids.first {
         try index.check(check, text, node: id, device: path.keys.count > 1 ? path.keys[path.keys.count - 2] : "")
       }
@@ -174,6 +172,15 @@ enum EntityEdit {
     if last == "ipaddr" { return "ip" }
     if last == "hwaddr" { return "mac" }
     return nil
+  }
+
+  /// Fails unless every object still exists, so that a change to several
+  /// throws before it mutates any.
+  static func requireAll(_ ids: [String], _ kind: EntityRef.Kind, in state: ClusterState) throws {
+    let known = kind == .node ? state.cluster.nodes : state.cluster.profiles
+    if let gone = ids.first(where: { known[$0] == nil }) {
+      throw LangError("\(kind == .node ? "node" : "profile") '\(gone)' no longer exists")
+    }
   }
 
   static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String, index: inout AddressIndex,

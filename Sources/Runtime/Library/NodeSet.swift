@@ -1,10 +1,11 @@
 import Lang
 
 /// Several nodes: `nodes["sc[001-270]"]`, `nodes.where(…)`, or all of them
-/// (`nodes`). Assigning a field sets it on every node as one change; reading
-/// one gives the value they share; it iterates, has a length and prints as
-/// a table.
-class NodeSet: HostObject {
+/// (`nodes`). Assigning a field, or a nested one (`tags.cpuArch`,
+/// `netdevs.ib0.netmask`), sets it on every node as one change; reading one
+/// gives the value they share, or an error naming which nodes differ; it
+/// iterates, has a length and prints as a table.
+class NodeSet: HostObject, FieldOwner {
   let cluster: ClusterContext
   private let fixedIDs: [String]?
 
@@ -25,6 +26,27 @@ class NodeSet: HostObject {
   var memberNames: [String] { ["where", "names", "hostlist"] + EntityRef(cluster, .node, "").memberNames.filter { $0 != "explain" } }
 
   func refs() throws -> [EntityRef] { try ids().map { EntityRef(cluster, .node, $0) } }
+
+  var kind: EntityRef.Kind { .node }
+  func ownerIDs() throws -> [String] { try ids() }
+
+  func shared(_ path: FieldPath, label: String) throws -> ConfValue? {
+    try agreed(label, { $0.map { ConfConversion.data($0).repr } ?? "(unset)" }) { try cluster.merged($0).value(at: path) } ?? nil
+  }
+
+  func sharedKeys(_ path: FieldPath, label: String) throws -> [String] {
+    try agreed(label, { Value.list($0.map { .string($0) }).repr }) {
+      try cluster.merged($0).value(at: path)?.mapValue?.keys.elements ?? []
+    } ?? []
+  }
+
+  /// What `read` gives for every node, if they agree (nil for no nodes).
+  private func agreed<T: Equatable>(_ label: String, _ describe: (T) -> String, _ read: (String) throws -> T) throws -> T? {
+    let ids = try ids()
+    let values = try ids.map(read)
+    guard let first = values.first, values.contains(where: { $0 != first }) else { return values.first }
+    throw NodesDiffer.error(label, zip(ids, values).map { ($0, describe($1)) })
+  }
 
   func elements(in interpreter: Interpreter) throws -> [Value] { try refs().map { .object($0) } }
 
@@ -47,10 +69,14 @@ class NodeSet: HostObject {
         return .object(NodeSet(cluster, ids: kept))
       })
     default:
-      let values = try refs().map { try $0.member(name, in: interpreter) }
+      if let spec = FieldSpec.find(name, in: FieldSpec.entity), let view = view(spec, at: FieldPath([spec.key]), label: spec.name) {
+        return view
+      }
+      let refs = try refs()
+      let values = try refs.map { try $0.member(name, in: interpreter) }
       guard let first = values.first else { return .null }
       guard values.allSatisfy({ $0 == first }) else {
-        throw LangError("the nodes differ in '\(name)'", suggestion: "read it node by node: for n in … { print(n.\(name)) }")
+        throw NodesDiffer.error(name, zip(refs, values).map { ($0.id, $1.repr) })
       }
       return first
     }
@@ -72,7 +98,7 @@ class NodeSet: HostObject {
     guard let spec = FieldSpec.find(name, in: sample.specs) else {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
-    try EntityEdit.set(ids, kind: .node, spec: spec, path: FieldPath([spec.key]), value: value, cluster: cluster)
+    try write(spec, at: FieldPath([spec.key]), value)
   }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {

@@ -6,8 +6,8 @@ import Lang
 protocol FieldOwner: AnyObject {
   var cluster: ClusterContext { get }
   var kind: EntityRef.Kind { get }
-  /// The objects a write changes.
-  func ownerIDs() throws -> [String]
+  /// The objects a write changes, each on its own.
+  func parts() throws -> [EntityRef]
   /// The effective value at `path`; for a set, the one its nodes share,
   /// or an error naming which nodes differ in `label` (`tags.cpuArch`).
   func shared(_ path: FieldPath, label: String) throws -> ConfValue?
@@ -30,12 +30,20 @@ extension FieldOwner {
 
   /// Stages `value` as the own value of a field on every object.
   func write(_ spec: FieldSpec, at path: FieldPath, _ value: Value) throws {
-    try EntityEdit.set(try ownerIDs(), kind: kind, spec: spec, path: path, value: value, cluster: cluster)
+    try EntityEdit.set(try parts().map(\.id), kind: kind, spec: spec, path: path, value: value, cluster: cluster)
+  }
+
+  /// Sets each object's field to `update(its value)` (`read` reads it from
+  /// one object), as one change.
+  func update(_ spec: FieldSpec, at path: FieldPath, read: (EntityRef) throws -> Value,
+              _ update: (Value) throws -> Value) throws {
+    let values = try parts().map { ($0.id, try update(try read($0))) }
+    try EntityEdit.set(each: values, kind: kind, spec: spec, path: path, cluster: cluster)
   }
 
   /// Stages a raw value at a path on every object, as one change (a tag, removing a device).
   func setRaw(_ path: FieldPath, _ value: ConfValue?) throws {
-    let ids = try ownerIDs(), kind = kind
+    let ids = try parts().map(\.id), kind = kind
     try cluster.session().stage { state, index in
       try EntityEdit.requireAll(ids, kind, in: state)
       for id in ids { try EntityEdit.update(&state, kind, id, index: &index) { $0[path] = value } }

@@ -5,7 +5,7 @@ import Lang
 /// `netdevs.ib0.netmask`), sets it on every node as one change; reading one
 /// gives the value they share, or an error naming which nodes differ; it
 /// iterates, has a length and prints as a table.
-class NodeSet: HostObject, FieldOwner {
+class NodeSet: HostBroadcast, FieldOwner {
   let cluster: ClusterContext
   private let fixedIDs: [String]?
 
@@ -28,7 +28,7 @@ class NodeSet: HostObject, FieldOwner {
   func refs() throws -> [EntityRef] { try ids().map { EntityRef(cluster, .node, $0) } }
 
   var kind: EntityRef.Kind { .node }
-  func ownerIDs() throws -> [String] { try ids() }
+  func parts() throws -> [EntityRef] { try refs() }
 
   func shared(_ path: FieldPath, label: String) throws -> ConfValue? {
     try agreed(label, { $0.map { ConfConversion.data($0).repr } ?? "(unset)" }) { try cluster.merged($0).value(at: path) } ?? nil
@@ -99,6 +99,20 @@ class NodeSet: HostObject, FieldOwner {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
     try write(spec, at: FieldPath([spec.key]), value)
+  }
+
+  /// `nodes.overlays += ["x"]`: each node's own list grows, whether or not they share one.
+  func updateMember(_ name: String, in interpreter: Interpreter, _ update: (Value) throws -> Value) throws {
+    if FieldSpec.primaryShortcuts.contains(name) {
+      let refs = try refs()
+      let values = try refs.map { try update(try $0.member(name, in: interpreter)) }
+      for (ref, value) in zip(refs, values) { try ref.setMember(name, to: value, in: interpreter) }
+      return
+    }
+    guard let spec = FieldSpec.find(name, in: FieldSpec.entity) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    try self.update(spec, at: FieldPath([spec.key]), read: { try $0.member(name, in: interpreter) }, update)
   }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {

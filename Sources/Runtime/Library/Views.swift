@@ -44,7 +44,8 @@ final class MapFieldView: HostMap {
 }
 
 /// A sub-structure with named fields: `node.kernel`, `node.ipmi`, one netdev.
-final class SectionView: HostObject {
+/// Of a node set, `+=` grows each node's own value (`HostBroadcast`).
+final class SectionView: HostBroadcast {
   let owner: FieldOwner
   let path: FieldPath
   let fields: [FieldSpec]
@@ -76,6 +77,15 @@ final class SectionView: HostObject {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
     try owner.write(spec, at: path.appending(spec.key), value)
+  }
+
+  func updateMember(_ name: String, in interpreter: Interpreter, _ update: (Value) throws -> Value) throws {
+    guard let spec = FieldSpec.find(name, in: fields) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    try owner.update(spec, at: path.appending(spec.key), read: {
+      try SectionView($0, path, fields, name: self.name, label: label).member(name, in: interpreter)
+    }, update)
   }
 
   var inlineDescription: String {

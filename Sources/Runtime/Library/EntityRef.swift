@@ -42,8 +42,9 @@ final class EntityRef: HostObject, FieldOwner {
   }
 
   func parts() throws -> [EntityRef] { [self] }
-  func shared(_ path: FieldPath, label: String) throws -> ConfValue? { try effective(path) }
-  func sharedKeys(_ path: FieldPath, label: String) throws -> [String] { try effective(path)?.mapValue?.keys.elements ?? [] }
+  func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T, describe: (T) -> String) throws -> T {
+    read(try effective(path))
+  }
 
   /// The name of the primary network device (creating none).
   func primaryNetwork() throws -> String {

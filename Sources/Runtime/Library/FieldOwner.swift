@@ -8,15 +8,29 @@ protocol FieldOwner: AnyObject {
   var kind: EntityRef.Kind { get }
   /// The objects a write changes, each on its own.
   func parts() throws -> [EntityRef]
-  /// The effective value at `path`; for a set, the one its nodes share,
-  /// or an error naming which nodes differ in `label` (`tags.cpuArch`).
-  func shared(_ path: FieldPath, label: String) throws -> ConfValue?
-  /// The keys of the map at `path` (network device names); for a set, the
-  /// keys its nodes share, whatever the values.
-  func sharedKeys(_ path: FieldPath, label: String) throws -> [String]
+  /// What `read` makes of the effective value at `path`; for a set, what it
+  /// makes of each node's, which must agree, or an error naming which nodes
+  /// differ in `label` (`tags.cpuArch`), each shown by `describe`.
+  func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T,
+                            describe: (T) -> String) throws -> T
 }
 
 extension FieldOwner {
+  /// The effective value at `path` (for a set, the one its nodes share).
+  func shared(_ path: FieldPath, label: String) throws -> ConfValue? {
+    try agreed(path, label: label, { $0 }, describe: { $0.map { ConfConversion.data($0).repr } ?? "(unset)" })
+  }
+
+  /// The keys of the map at `path` (network device names), whatever the values.
+  func sharedKeys(_ path: FieldPath, label: String) throws -> [String] {
+    try agreed(path, label: label, { $0?.mapValue?.keys.elements ?? [] }, describe: { Value.list($0.map { .string($0) }).repr })
+  }
+
+  /// Whether there is a value at `path`, whatever it is.
+  func isSet(_ path: FieldPath, label: String) throws -> Bool {
+    try agreed(path, label: label, { $0 != nil }, describe: { $0 ? "set" : "(unset)" })
+  }
+
   /// A live view of a structured field; nil for a field read as a plain value.
   func view(_ spec: FieldSpec, at path: FieldPath, label: String) -> Value? {
     switch spec.kind {

@@ -30,22 +30,12 @@ class NodeSet: HostBroadcast, FieldOwner {
   var kind: EntityRef.Kind { .node }
   func parts() throws -> [EntityRef] { try refs() }
 
-  func shared(_ path: FieldPath, label: String) throws -> ConfValue? {
-    try agreed(label, { $0.map { ConfConversion.data($0).repr } ?? "(unset)" }) { try cluster.merged($0).value(at: path) } ?? nil
-  }
-
-  func sharedKeys(_ path: FieldPath, label: String) throws -> [String] {
-    try agreed(label, { Value.list($0.map { .string($0) }).repr }) {
-      try cluster.merged($0).value(at: path)?.mapValue?.keys.elements ?? []
-    } ?? []
-  }
-
-  /// What `read` gives for every node, if they agree (nil for no nodes).
-  private func agreed<T: Equatable>(_ label: String, _ describe: (T) -> String, _ read: (String) throws -> T) throws -> T? {
+  func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T, describe: (T) -> String) throws -> T {
     let ids = try ids()
-    let values = try ids.map(read)
-    guard let first = values.first, values.contains(where: { $0 != first }) else { return values.first }
-    throw NodesDiffer.error(label, zip(ids, values).map { ($0, describe($1)) })
+    let values = try ids.map { read(try cluster.merged($0).value(at: path)) }
+    guard let first = values.first else { return read(nil) }
+    guard values.allSatisfy({ $0 == first }) else { throw NodesDiffer.error(label, zip(ids, values).map { ($0, describe($1)) }) }
+    return first
   }
 
   func elements(in interpreter: Interpreter) throws -> [Value] { try refs().map { .object($0) } }

@@ -33,6 +33,10 @@ final class MapFieldView: HostMap {
     try owner.shared(path.appending(key), label: "\(label).\(key)").map(ConfConversion.data)
   }
 
+  func entryKeys() throws -> [Value] { try owner.sharedKeys(path, label: label).map { .string($0) } }
+
+  func hasKey(_ key: String) throws -> Bool { try owner.isSet(path.appending(key), label: "\(label).\(key)") }
+
   func setEntry(_ key: String, to value: Value) throws {
     let conf = try ConfConversion.conf(value, kind: values, field: "\(label).\(key)")
     try owner.setRaw(path.appending(key), conf)
@@ -91,7 +95,7 @@ final class SectionView: HostBroadcast {
   var inlineDescription: String {
     var parts: [String] = []
     for spec in fields {
-      guard let v = try? owner.shared(path.appending(spec.key), label: "") else { continue }
+      guard let v = try? owner.shared(path.appending(spec.key), label: spec.name) else { continue }
       parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
     }
     return "{" + parts.joined(separator: ", ") + "}"
@@ -128,12 +132,14 @@ final class NetdevsView: HostMap {
     return map
   }
 
+  func entryKeys() throws -> [Value] { try names().map { .string($0) } }
+
   func lookup(_ key: String) throws -> Value? {
     try names().contains(key) ? device(key) : nil
   }
 
   func member(_ name: String, in interpreter: Interpreter) throws -> Value {
-    if isMapMethod(name), try lookup(name) == nil { return mapMethod(name) }
+    if isMapMethod(name), try !hasKey(name) { return mapMethod(name) }
     return device(name)
   }
 

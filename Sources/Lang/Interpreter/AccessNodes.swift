@@ -150,6 +150,14 @@ final class SetElementNode: StmtNode {
     if case .index(let k) = place { key = try k.eval(f) }
     let rhs = try value.eval(f)
     do {
+      if op != .set, case .member(let name) = place, case .object(let several as HostBroadcast) = o {
+        try several.updateMember(name, in: interpreter) { current in
+          var v = try Operators.copyCollection(current)
+          try CompoundStoreNode.apply(&v, rhs, isAdd: op == .add)
+          return v
+        }
+        return .normal
+      }
       var v = rhs
       if op != .set {
         v = try read(o, key)

@@ -91,7 +91,10 @@ final class ForNode: StmtNode {
   }
 
   override func exec(_ f: Frame) throws -> Flow {
-    let source = try iterable.eval(f)
+    var source = try iterable.eval(f)
+    if case .object(let o as HostMap) = source {
+      do { source = .map(MapRef(try o.entries())) } catch { throw locate(error) }
+    }
     switch source {
     case .range(let lo, let hi):
       if lo > hi { return .normal }

@@ -68,7 +68,7 @@ enum ConfConversion {
     case (.list, _), (.profiles, _):
       return .list([.string(try scalarText(value, field: field))])
     case (.string, _), (.image, _): return .string(try scalarText(value, field: field))
-    case (.data, _), (.tags, _): return try data(value, field: field)
+    case (.data, _), (.tags, _), (.dataMap, _): return try data(value, field: field)
     default:
       throw LangError("\(field) cannot be set to \(value.typeName)")
     }

@@ -4,7 +4,7 @@ import OrderedCollections
 /// A node or a profile, by id, in a cluster session: reading a field gives
 /// its effective value (for a node, merged from its profiles); assigning one
 /// stages a change to the object's own value.
-final class EntityRef: HostObject {
+final class EntityRef: HostObject, FieldOwner {
   enum Kind { case node, profile }
 
   let cluster: ClusterContext
@@ -41,6 +41,11 @@ final class EntityRef: HostObject {
     return try cluster.merged(id).value(at: path)
   }
 
+  func parts() throws -> [EntityRef] { [self] }
+  func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T, describe: (T) -> String) throws -> T {
+    read(try effective(path))
+  }
+
   /// The name of the primary network device (creating none).
   func primaryNetwork() throws -> String {
     if kind == .node, let name = try cluster.merged(id).primaryNetwork { return name }
@@ -71,10 +76,8 @@ final class EntityRef: HostObject {
 
   /// A field's value: a live view for structures, a plain value otherwise.
   func read(_ spec: FieldSpec, at path: FieldPath) throws -> Value {
+    if let view = view(spec, at: path, label: spec.name) { return view }
     switch spec.kind {
-    case .tags: return .object(TagsView(self, path))
-    case .section(let fields): return .object(SectionView(self, path, fields, name: spec.name))
-    case .netdevs: return .object(NetdevsView(self, path))
     case .root: return .object(try RootStrategy.read(self))
     case .mounts: return try MountValue.list(try effective(path))
     default: return ConfConversion.value(try effective(path), kind: spec.kind)
@@ -97,11 +100,6 @@ final class EntityRef: HostObject {
     try write(spec, at: FieldPath([spec.key]), value)
   }
 
-  /// Stages `value` as this object's own value of a field.
-  func write(_ spec: FieldSpec, at path: FieldPath, _ value: Value) throws {
-    try EntityEdit.set([id], kind: kind, spec: spec, path: path, value: value, cluster: cluster)
-  }
-
   // MARK: - Printing
 
   var inlineDescription: String { "\(typeName) \(id)" }
@@ -121,50 +119,63 @@ enum EntityEdit {
   /// Sets a field on several objects as one change (broadcast assignment).
   static func set(_ ids: [String], kind: EntityRef.Kind, spec: FieldSpec, path: FieldPath, value: Value,
                   cluster: ClusterContext) throws {
-    let session = try cluster.session()
-    let field = path.description
-    switch spec.kind {
-    case .root:
-      let strategy = try RootStrategy.from(value)
-      try session.stage { state, index in
-        for id in ids { try update(&state, kind, id, index: &index) { strategy.apply(to: &$0) } }
-      }
-      return
-    case .mounts:
-      let mounts = try MountValue.conf(value)
-      let inheritedMounts = try inheritedLists(ids, kind: kind, path: path, session: session)
-      try session.stage { state, index in
-        for id in ids {
-          let own = ListDelta.own(mounts, inherited: inheritedMounts[id] ?? [])
-          try update(&state, kind, id, index: &index) { $0[path] = own.isEmpty ? nil : .list(own) }
-        }
-      }
-      return
-    default:
-      break
+    if kind == .node, addressCheck(path) != nil, value != .null, ids.count > 1 {
+      throw LangError("\(ids.count) nodes cannot share one \(path)", suggestion: "give each node its own value in a loop, or use nodes.add(…, ipaddr: first) to number them")
     }
-    let conf = try ConfConversion.conf(value, kind: spec.kind, field: field)
-    var perNode: [String: ConfValue?] = [:]
-    if case .list = spec.kind, case .list(let wanted)? = conf, kind == .node {
-      let inherited = try inheritedLists(ids, kind: kind, path: path, session: session)
-      for id in ids {
-        let own = ListDelta.own(wanted, inherited: inherited[id] ?? [])
-        perNode[id] = own.isEmpty ? nil : .list(own)
+    try set(each: ids.map { ($0, value) }, kind: kind, spec: spec, path: path, cluster: cluster)
+  }
+
+  /// Sets a field to a value of each object's own, as one change
+  /// (`nodes.kernel.args += […]` on nodes whose args differ).
+  static func set(each values: [(id: String, value: Value)], kind: EntityRef.Kind, spec: FieldSpec, path: FieldPath,
+                  cluster: ClusterContext) throws {
+    let session = try cluster.session()
+    let ids = values.map(\.id)
+    if case .root = spec.kind {
+      let strategies = try values.map { ($0.id, try RootStrategy.from($0.value)) }
+      try session.stage { state, index in
+        try requireAll(ids, kind, in: state)
+        for (id, strategy) in strategies { try update(&state, kind, id, index: &index) { strategy.apply(to: &$0) } }
       }
+      return
+    }
+    // Lists store what they add to the inherited list (mounts on profiles too).
+    let delta: Bool
+    switch spec.kind {
+    case .mounts: delta = true
+    case .list: delta = kind == .node
+    default: delta = false
+    }
+    let inherited = delta ? try inheritedLists(ids, kind: kind, path: path, session: session) : [:]
+    let confs: [(id: String, conf: ConfValue?)] = try values.map { id, value in
+      var conf: ConfValue?
+      if case .mounts = spec.kind {
+        conf = .list(try MountValue.conf(value))
+      } else {
+        conf = try ConfConversion.conf(value, kind: spec.kind, field: path.description)
+      }
+      if delta, case .list(let wanted)? = conf {
+        let own = ListDelta.own(wanted, inherited: inherited[id] ?? [])
+        conf = own.isEmpty ? nil : .list(own)
+      }
+      return (id, conf)
     }
     let check = kind == .node ? addressCheck(path) : nil
-    if check != nil, conf != nil, ids.count > 1 {
-      throw LangError("\(ids.count) nodes cannot share one \(field)", suggestion: "give each node its own value in a loop, or use nodes.add(…, ipaddr: first) to number them")
-    }
+    let device = path.keys.count > 1 ? path.keys[path.keys.count - 2] : ""
     try session.stage { state, index in
-      try validate(spec, conf, in: state, ids: ids, kind: kind)
-      if let check, let text = conf?.stringValue, let id = ids.first {
-        try index.check(check, text, node: id, device: path.keys.count > 1 ? path.keys[path.keys.count - 2] : "")
+      for (_, conf) in confs { try validate(spec, conf, in: state, ids: ids, kind: kind) }
+      try requireAll(ids, kind, in: state)
+      if let check {
+        var probe = index
+        for (id, conf) in confs {
+          if let text = conf?.stringValue { try probe.check(check, text, node: id, device: device) }
+          var node = state.cluster.nodes[id]!
+          let old = node
+          node[path] = conf
+          probe.update(node: id, from: old, to: node)
+        }
       }
-      for id in ids {
-        let newValue: ConfValue? = perNode[id] ?? conf
-        try update(&state, kind, id, index: &index) { $0[path] = newValue }
-      }
+      for (id, conf) in confs { try update(&state, kind, id, index: &index) { $0[path] = conf } }
     }
   }
 
@@ -174,6 +185,15 @@ enum EntityEdit {
     if last == "ipaddr" { return "ip" }
     if last == "hwaddr" { return "mac" }
     return nil
+  }
+
+  /// Fails unless every object still exists, so that a change to several
+  /// throws before it mutates any.
+  static func requireAll(_ ids: [String], _ kind: EntityRef.Kind, in state: ClusterState) throws {
+    let known = kind == .node ? state.cluster.nodes : state.cluster.profiles
+    if let gone = ids.first(where: { known[$0] == nil }) {
+      throw LangError("\(kind == .node ? "node" : "profile") '\(gone)' no longer exists")
+    }
   }
 
   static func update(_ state: inout ClusterState, _ kind: EntityRef.Kind, _ id: String, index: inout AddressIndex,

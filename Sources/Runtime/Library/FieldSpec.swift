@@ -9,6 +9,8 @@ struct FieldSpec {
     case data
     /// A string → string map edited in place (`node.tags.rack = "7"`).
     case tags
+    /// A map of free-form values edited in place (`node.resources.fpga = {…}`).
+    case dataMap
     /// A sub-structure with its own fields (`kernel`, `ipmi`, one netdev).
     case section([FieldSpec])
     case netdevs
@@ -69,7 +71,7 @@ struct FieldSpec {
     FieldSpec("mounts", "mounts", .mounts),
     FieldSpec("disks", "disks", .data),
     FieldSpec("filesystems", "filesystems", .data),
-    FieldSpec("resources", "resources", .data),
+    FieldSpec("resources", "resources", .dataMap),
     FieldSpec("discoverable", "discoverable", .bool, nodeOnly: true),
     FieldSpec("asset_key", "asset key", .string, nodeOnly: true),
   ]

@@ -1,10 +1,11 @@
 import Lang
 
 /// Several nodes: `nodes["sc[001-270]"]`, `nodes.where(…)`, or all of them
-/// (`nodes`). Assigning a field sets it on every node as one change; reading
-/// one gives the value they share; it iterates, has a length and prints as
-/// a table.
-class NodeSet: HostObject {
+/// (`nodes`). Assigning a field, or a nested one (`tags.cpuArch`,
+/// `netdevs.ib0.netmask`), sets it on every node as one change; reading one
+/// gives the value they share, or an error naming which nodes differ; it
+/// iterates, has a length and prints as a table.
+class NodeSet: HostBroadcast, FieldOwner {
   let cluster: ClusterContext
   private let fixedIDs: [String]?
 
@@ -25,6 +26,17 @@ class NodeSet: HostObject {
   var memberNames: [String] { ["where", "names", "hostlist"] + EntityRef(cluster, .node, "").memberNames.filter { $0 != "explain" } }
 
   func refs() throws -> [EntityRef] { try ids().map { EntityRef(cluster, .node, $0) } }
+
+  var kind: EntityRef.Kind { .node }
+  func parts() throws -> [EntityRef] { try refs() }
+
+  func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T, describe: (T) -> String) throws -> T {
+    let ids = try ids()
+    let values = try ids.map { read(try cluster.merged($0).value(at: path)) }
+    guard let first = values.first else { return read(nil) }
+    guard values.allSatisfy({ $0 == first }) else { throw NodesDiffer.error(label, zip(ids, values).map { ($0, describe($1)) }) }
+    return first
+  }
 
   func elements(in interpreter: Interpreter) throws -> [Value] { try refs().map { .object($0) } }
 
@@ -47,10 +59,14 @@ class NodeSet: HostObject {
         return .object(NodeSet(cluster, ids: kept))
       })
     default:
-      let values = try refs().map { try $0.member(name, in: interpreter) }
+      if let spec = FieldSpec.find(name, in: FieldSpec.entity), let view = view(spec, at: FieldPath([spec.key]), label: spec.name) {
+        return view
+      }
+      let refs = try refs()
+      let values = try refs.map { try $0.member(name, in: interpreter) }
       guard let first = values.first else { return .null }
       guard values.allSatisfy({ $0 == first }) else {
-        throw LangError("the nodes differ in '\(name)'", suggestion: "read it node by node: for n in … { print(n.\(name)) }")
+        throw NodesDiffer.error(name, zip(refs, values).map { ($0.id, $1.repr) })
       }
       return first
     }
@@ -72,7 +88,21 @@ class NodeSet: HostObject {
     guard let spec = FieldSpec.find(name, in: sample.specs) else {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
-    try EntityEdit.set(ids, kind: .node, spec: spec, path: FieldPath([spec.key]), value: value, cluster: cluster)
+    try write(spec, at: FieldPath([spec.key]), value)
+  }
+
+  /// `nodes.overlays += ["x"]`: each node's own list grows, whether or not they share one.
+  func updateMember(_ name: String, in interpreter: Interpreter, _ update: (Value) throws -> Value) throws {
+    if FieldSpec.primaryShortcuts.contains(name) {
+      let refs = try refs()
+      let values = try refs.map { try update(try $0.member(name, in: interpreter)) }
+      for (ref, value) in zip(refs, values) { try ref.setMember(name, to: value, in: interpreter) }
+      return
+    }
+    guard let spec = FieldSpec.find(name, in: FieldSpec.entity) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    try self.update(spec, at: FieldPath([spec.key]), read: { try $0.member(name, in: interpreter) }, update)
   }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {

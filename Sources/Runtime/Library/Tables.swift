@@ -50,7 +50,7 @@ enum EntityBlock {
         mark = "  (from \(source))"
       }
       if case .netdevs = spec.kind {
-        let view = NetdevsView(e, path)
+        let view = NetdevsView(e, path, label: spec.name)
         for name in try view.names() {
           guard case .object(let device) = view.device(name) else { continue }
           lines.append("  " + "netdevs.\(name)".padding(toLength: 17, withPad: " ", startingAt: 0) + device.inlineDescription)

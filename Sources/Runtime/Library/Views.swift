@@ -1,71 +1,67 @@
 import Lang
 import OrderedCollections
 
-/// `node.tags`: a string map edited in place (`node.tags.rack = "7"`).
-final class TagsView: HostObject {
-  let owner: EntityRef
+/// `node.tags`, `node.resources`, `node.ipmi.tags`: a map edited in place
+/// (`node.tags.rack = "7"`), with the language's map methods (`HostMap`).
+/// Tags hold strings; resources any value.
+final class MapFieldView: HostMap {
+  let owner: FieldOwner
   let path: FieldPath
+  let label: String
+  let values: FieldSpec.Kind
+  let noun: String
 
-  init(_ owner: EntityRef, _ path: FieldPath) {
+  init(_ owner: FieldOwner, _ path: FieldPath, label: String, values: FieldSpec.Kind, noun: String) {
     self.owner = owner
     self.path = path
+    self.label = label
+    self.values = values
+    self.noun = noun
   }
 
-  var typeName: String { "tags" }
+  var typeName: String { label.split(separator: ".").last.map(String.init) ?? label }
 
-  func current() throws -> OrderedDictionary<String, ConfValue> {
-    if case .map(let m)? = try owner.effective(path) { return m }
-    return [:]
-  }
-
-  var memberNames: [String] { ((try? current()) ?? [:]).keys.elements }
-  var indexKeys: [String] { memberNames }
-  var count: Int? { try? current().count }
-
-  func member(_ name: String, in interpreter: Interpreter) throws -> Value {
-    guard let v = try current()[name] else {
-      throw LangError("no tag '\(name)'", suggestion: Suggestions.didYouMean(name, among: memberNames))
+  func entries() throws -> OrderedMap {
+    var map = OrderedMap()
+    if case .map(let m)? = try owner.shared(path, label: label) {
+      for (k, v) in m { map[string: k] = ConfConversion.data(v) }
     }
-    return ConfConversion.data(v)
+    return map
   }
 
-  func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws {
-    let conf: ConfValue? = try ConfConversion.conf(value, kind: .string, field: "tags.\(name)")
-    try EntityEdit.setRaw(owner, FieldPath(path.keys + [name]), conf)
+  func lookup(_ key: String) throws -> Value? {
+    try owner.shared(path.appending(key), label: "\(label).\(key)").map(ConfConversion.data)
   }
 
-  func index(_ key: Value, in interpreter: Interpreter) throws -> Value {
-    try member(try ClusterFunctions.text(key, "a tag name"), in: interpreter)
+  func entryKeys() throws -> [Value] { try owner.sharedKeys(path, label: label).map { .string($0) } }
+
+  func hasKey(_ key: String) throws -> Bool { try owner.isSet(path.appending(key), label: "\(label).\(key)") }
+
+  func setEntry(_ key: String, to value: Value) throws {
+    let conf = try ConfConversion.conf(value, kind: values, field: "\(label).\(key)")
+    try owner.setRaw(path.appending(key), conf)
   }
 
-  func setIndex(_ key: Value, to value: Value, in interpreter: Interpreter) throws {
-    try setMember(try ClusterFunctions.text(key, "a tag name"), to: value, in: interpreter)
-  }
-
-  func elements(in interpreter: Interpreter) throws -> [Value] { try current().keys.map { .string($0) } }
-
-  func contains(_ value: Value, in interpreter: Interpreter) throws -> Bool {
-    try current()[value.description] != nil
-  }
-
-  var inlineDescription: String {
-    let map = ConfConversion.data(.map((try? current()) ?? [:]))
-    return map.repr
+  func missingKey(_ key: String) -> LangError {
+    LangError("no \(noun) '\(key)'", suggestion: Suggestions.didYouMean(key, among: indexKeys))
   }
 }
 
 /// A sub-structure with named fields: `node.kernel`, `node.ipmi`, one netdev.
-final class SectionView: HostObject {
-  let owner: EntityRef
+/// Of a node set, `+=` grows each node's own value (`HostBroadcast`).
+final class SectionView: HostBroadcast {
+  let owner: FieldOwner
   let path: FieldPath
   let fields: [FieldSpec]
   let name: String
+  let label: String
 
-  init(_ owner: EntityRef, _ path: FieldPath, _ fields: [FieldSpec], name: String) {
+  init(_ owner: FieldOwner, _ path: FieldPath, _ fields: [FieldSpec], name: String, label: String) {
     self.owner = owner
     self.path = path
     self.fields = fields
     self.name = name
+    self.label = label
   }
 
   var typeName: String { name }
@@ -75,85 +71,86 @@ final class SectionView: HostObject {
     guard let spec = FieldSpec.find(name, in: fields) else {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
-    return try owner.read(spec, at: FieldPath(path.keys + [spec.key]))
+    let fieldPath = path.appending(spec.key), fieldLabel = "\(label).\(spec.name)"
+    if let view = owner.view(spec, at: fieldPath, label: fieldLabel) { return view }
+    return ConfConversion.value(try owner.shared(fieldPath, label: fieldLabel), kind: spec.kind)
   }
 
   func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws {
     guard let spec = FieldSpec.find(name, in: fields) else {
       throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
-    try owner.write(spec, at: FieldPath(path.keys + [spec.key]), value)
+    try owner.write(spec, at: path.appending(spec.key), value)
+  }
+
+  func updateMember(_ name: String, in interpreter: Interpreter, _ update: (Value) throws -> Value) throws {
+    guard let spec = FieldSpec.find(name, in: fields) else {
+      throw LangError.noMember(name, of: typeName, candidates: memberNames)
+    }
+    try owner.update(spec, at: path.appending(spec.key), read: {
+      try SectionView($0, path, fields, name: self.name, label: label).member(name, in: interpreter)
+    }, update)
   }
 
   var inlineDescription: String {
     var parts: [String] = []
     for spec in fields {
-      guard let v = try? owner.effective(FieldPath(path.keys + [spec.key])) else { continue }
+      guard let v = try? owner.shared(path.appending(spec.key), label: spec.name) else { continue }
       parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
     }
     return "{" + parts.joined(separator: ", ") + "}"
   }
 }
 
-/// `node.netdevs`: network devices by name (`node.netdevs.ib0.ipaddr`).
-final class NetdevsView: HostObject {
-  let owner: EntityRef
+/// `node.netdevs`: network devices by name (`node.netdevs.ib0.ipaddr`), a
+/// map of device views. Reading a device that does not exist yet is
+/// allowed, so `node.netdevs.ib0.ipaddr = …` creates it.
+final class NetdevsView: HostMap {
+  let owner: FieldOwner
   let path: FieldPath
+  let label: String
 
-  init(_ owner: EntityRef, _ path: FieldPath) {
+  init(_ owner: FieldOwner, _ path: FieldPath, label: String) {
     self.owner = owner
     self.path = path
+    self.label = label
   }
 
   var typeName: String { "netdevs" }
 
   func names() throws -> [String] {
-    if case .map(let m)? = try owner.effective(path) { return m.keys.elements }
-    return []
+    try owner.sharedKeys(path, label: label)
   }
 
-  var memberNames: [String] { (try? names()) ?? [] }
-  var indexKeys: [String] { memberNames }
-  var count: Int? { try? names().count }
-
-  /// A device view; reading a device that does not exist yet is allowed, so
-  /// `node.netdevs.ib0.ipaddr = …` creates it.
   func device(_ name: String) -> Value {
-    .object(SectionView(owner, FieldPath(path.keys + [name]), FieldSpec.netdev, name: "netdev"))
+    .object(SectionView(owner, path.appending(name), FieldSpec.netdev, name: "netdev", label: "\(label).\(name)"))
   }
 
-  func member(_ name: String, in interpreter: Interpreter) throws -> Value { device(name) }
+  func entries() throws -> OrderedMap {
+    var map = OrderedMap()
+    for name in try names() { map[string: name] = device(name) }
+    return map
+  }
+
+  func entryKeys() throws -> [Value] { try names().map { .string($0) } }
+
+  func lookup(_ key: String) throws -> Value? {
+    try names().contains(key) ? device(key) : nil
+  }
+
+  func member(_ name: String, in interpreter: Interpreter) throws -> Value {
+    if isMapMethod(name), try !hasKey(name) { return mapMethod(name) }
+    return device(name)
+  }
 
   func index(_ key: Value, in interpreter: Interpreter) throws -> Value {
     device(try ClusterFunctions.text(key, "a network device name"))
   }
 
-  func setMember(_ name: String, to value: Value, in interpreter: Interpreter) throws {
+  func setEntry(_ key: String, to value: Value) throws {
     guard case .null = value else {
-      throw LangError("set a device's fields one by one (node.netdevs.\(name).ipaddr = …), or assign nil to remove it")
+      throw LangError("set a device's fields one by one (\(label).\(key).ipaddr = …), or assign nil to remove it")
     }
-    try EntityEdit.setRaw(owner, FieldPath(path.keys + [name]), nil)
-  }
-
-  func elements(in interpreter: Interpreter) throws -> [Value] { try names().map { .string($0) } }
-
-  func contains(_ value: Value, in interpreter: Interpreter) throws -> Bool { try names().contains(value.description) }
-
-  var inlineDescription: String {
-    let devices = (try? names()) ?? []
-    return "{" + devices.map { name -> String in
-      guard case .object(let o) = device(name) else { return name }
-      return "\(name): \(o.inlineDescription)"
-    }.joined(separator: ", ") + "}"
-  }
-}
-
-extension EntityEdit {
-  /// Stages a raw value at a path of one object (tags, removing devices).
-  static func setRaw(_ owner: EntityRef, _ path: FieldPath, _ value: ConfValue?) throws {
-    let kind = owner.kind, id = owner.id
-    try owner.cluster.session().stage { state, index in
-      try update(&state, kind, id, index: &index) { $0[path] = value }
-    }
+    try owner.setRaw(path.appending(key), nil)
   }
 }

@@ -122,6 +122,7 @@ private final class RenderHost: WarewulfRenderHost {
   }
 
   var includeDirectory: String { environment.configDirectory }
+  func serverFile(_ path: String) -> String? { environment.serverFile(path) }
   func imageRoot(_ name: String) -> String { environment.imagesDirectory + "/" + name + "/rootfs" }
   func ignitionJSON() -> String {
     data.readNode = true

@@ -31,11 +31,15 @@ public protocol TemplateObject: AnyObject {
   func templateMethod(_ name: String) -> TemplateFunction?
   /// How `{{.}}` and `%v` print the object.
   var templateDescription: String { get }
+  /// Go's truth of the value the object stands for: true for a struct
+  /// pointer; an object standing for a slice (such as `net.IP`) is false when empty.
+  var templateIsTruthy: Bool { get }
 }
 
 extension TemplateObject {
   public func templateMethod(_ name: String) -> TemplateFunction? { nil }
   public var templateDescription: String { "{\(templateTypeName)}" }
+  public var templateIsTruthy: Bool { true }
 }
 
 /// A host object that `range` can iterate like a list.
@@ -74,7 +78,8 @@ extension TemplateValue {
     case .string(let s): return !s.isEmpty
     case .list(let l): return !l.isEmpty
     case .map(let m): return !m.isEmpty
-    case .object, .function: return true
+    case .object(let o): return o.templateIsTruthy
+    case .function: return true
     }
   }
 

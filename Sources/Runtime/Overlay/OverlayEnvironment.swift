@@ -82,7 +82,9 @@ public final class OverlayEnvironment {
 }
 
 /// The data of one render (Warewulf's `TemplateStruct`): the node's fields,
-/// `.ThisNode`, and the build-wide values of an `OverlayEnvironment`.
+/// `.ThisNode`, and the build-wide values of an `OverlayEnvironment`. As in
+/// Warewulf, whose top-level node is a copy that loses unexported state,
+/// `.NetDevs` here marks no device `Primary`; `.ThisNode.NetDevs` does.
 ///
 /// It notes whether the template read anything of the node itself: a render
 /// that did not depends only on the environment, so its output is the same

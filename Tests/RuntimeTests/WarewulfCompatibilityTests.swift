@@ -188,8 +188,8 @@ struct WarewulfCompatibilityTests {
     let root = try Root()
     let shown = try root.builder().show(overlay: "node", path: "etc/includes", node: "c01")
     let nodesConf = try String(contentsOfFile: Self.fixtures + "/nodes.conf", encoding: .utf8)
-    #expect(shown.hasPrefix("Filename: etc/nodes.conf\n" + nodesConf + "Filename: etc/warewulf.conf\nipaddr: 10.20.0.1\n"))
-    #expect(shown.hasSuffix("  key types:\n    - rsa\n    - ed25519\nFilename: etc/ipxe\nSymlink: /usr/share/ipxe\n"))
+    #expect(shown.hasPrefix("Filename: nodes.conf\n" + nodesConf + "Filename: warewulf.conf\nipaddr: 10.20.0.1\n"))
+    #expect(shown.hasSuffix("  key types:\n    - rsa\n    - ed25519\nFilename: ipxe\nSymlink: /usr/share/ipxe\n"))
   }
 
   /// Item 10: `primary network` reads as the device in effect.

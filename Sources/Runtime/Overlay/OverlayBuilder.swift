@@ -224,8 +224,8 @@ public final class OverlayBuilder {
 
   /// Renders `path` of overlay `name` for `node` (for `overlay.show`): the
   /// text it writes. A template that writes several files (`file`) gets each
-  /// one's text after a `Filename: <path>` line, a symlink a `Symlink: <target>`
-  /// line, as `wwctl overlay show` prints them.
+  /// one's text after a `Filename: <name>` line (the name given to `file`), a
+  /// symlink a `Symlink: <target>` line, as `wwctl overlay show` prints them.
   public func show(overlay name: String, path: String, node id: String) throws -> String {
     let node = try renderTarget(id)
     let (overlay, entries, _) = try source(name)
@@ -240,7 +240,7 @@ public final class OverlayBuilder {
       return String(decoding: FileManager.default.contents(atPath: entry.source) ?? Data(), as: UTF8.self)
     }
     let result = try renderer.render(entry, overlay: name, node: node)
-    if result.files.count == 1, let file = result.files.first, file.path + ".ww" == entry.path {
+    if result.files.count == 1, let file = result.files.first, file.fileName == nil {
       switch file.content {
       case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
       case .symlink(let target): return "-> " + target + "\n"
@@ -250,8 +250,8 @@ public final class OverlayBuilder {
       switch file.content {
       case .bytes(let bytes):
         let text = String(decoding: bytes, as: UTF8.self)
-        return "Filename: \(file.path)\n" + text + (text.isEmpty || text.hasSuffix("\n") ? "" : "\n")
-      case .symlink(let target): return "Filename: \(file.path)\nSymlink: \(target)\n"
+        return "Filename: \(file.fileName ?? file.path)\n" + text + (text.isEmpty || text.hasSuffix("\n") ? "" : "\n")
+      case .symlink(let target): return "Filename: \(file.fileName ?? file.path)\nSymlink: \(target)\n"
       }
     }.joined()
   }

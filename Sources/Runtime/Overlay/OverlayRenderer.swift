@@ -89,7 +89,9 @@ public final class OverlayRenderer {
     struct Pending { var path: String; var start: Int; var link: String?; var name: String? }
     var pieces: [(Pending, Int)] = []
     var current = Pending(path: templatePath, start: 0, link: nil, name: nil)
-    let directory = (templatePath as NSString).deletingLastPathComponent
+    // The template's directory ("" at the overlay's top; NSString's
+    // deletingLastPathComponent traps on a one-component path here).
+    let directory = templatePath.lastIndex(of: "/").map { String(templatePath[..<$0]) } ?? ""
     for effect in effects {
       switch effect {
       case .beginFile(let path, let offset):

@@ -138,6 +138,15 @@ struct WarewulfCompatibilityTests {
     #expect(text("etc/warewulf.conf") == included)
   }
 
+  /// Warewulf's sections Howl keeps unread go to the node as they were.
+  @Test func includedWarewulfConfKeepsWarewulfSections() throws {
+    var server = try ServerConfig.parse("ipaddr: 10.0.0.1\nwwclient:\n  port: 987\ninterface: eth1\n", file: "howl.conf")
+    server.dhcp.mode = .proxy
+    let text = server.warewulfConfText()
+    #expect(text.contains("wwclient:\n  port: 987\n"))
+    #expect(text.contains("  template: default\n") && !text.contains("eth1") && !text.contains("proxy"))
+  }
+
   /// The included warewulf.conf of the full fixture, as a node gets it.
   @Test func includedWarewulfConfText() throws {
     let root = try Root()

@@ -54,6 +54,8 @@ extension ServerConfig {
     if let v = kept("nfs", "systemd name") { nfsMap["systemd name"] = v }
     top["nfs"] = .map(nfsMap)
     top["ssh"] = .map(["key types": .strings(only.effectiveSSHKeyTypes)])
+    // Warewulf's sections Howl keeps as they were read (wwclient's port among them).
+    for key in ["api", "image mounts", "paths", "wwclient"] { if let value = extra[key] { top[key] = value } }
 
     var writer = YAMLWriter()
     writer.entries(top, indent: 0)

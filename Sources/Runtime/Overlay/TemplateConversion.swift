@@ -71,7 +71,13 @@ final class TemplateIP: TemplateObject {
   init(_ text: String) { self.text = text }
 
   var templateTypeName: String { "net.IP" }
-  var templateDescription: String { text.isEmpty ? "<nil>" : IPAddressText.canonical(text) ?? text }
+  /// IPv4 text prints as it is (Go's form; Warewulf refuses any other);
+  /// IPv6 is put in Go's form.
+  var templateDescription: String {
+    if text.isEmpty { return "<nil>" }
+    guard text.utf8.contains(UInt8(ascii: ":")) else { return text }
+    return IPAddressText.canonical(text) ?? text
+  }
   var templateIsTruthy: Bool { !text.isEmpty }
   func templateField(_ name: String) -> TemplateValue? { nil }
 }

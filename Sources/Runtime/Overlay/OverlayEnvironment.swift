@@ -47,9 +47,9 @@ public final class OverlayEnvironment {
   /// (as `wwctl overlay show --render host`) and the build host's name.
   public func isServerName(_ id: String) -> Bool { nodesByID[id] == nil && (id == "host" || id == buildHost) }
 
-  /// The server as Warewulf renders it for its `host` overlay (and for a
-  /// name that is not a node): a bare node named after the build host, in a
-  /// cluster of that name, with nothing else set.
+  /// The server as Warewulf renders it for its `host` overlay (Warewulf for
+  /// any name that is not a node, Howl for `isServerName`): a bare node named
+  /// after the build host, in a cluster of that name, with nothing else set.
   public lazy var serverNode = NodeTemplateObject(
     node: MergedNode(id: buildHost, fields: ["cluster name": .string(buildHost)], primaryNetwork: nil, profiles: [],
                      missingProfiles: [], contributors: [:]),

@@ -32,6 +32,8 @@ struct OverlayTemplateTests {
     #expect(try Self.text("{{.ThisNode.NetDevs.default.Primary}} {{.NetDevs.default.Primary}} {{.ThisNode.NetDevs.ib.Primary}}") ==
       "true false false", "as in Warewulf, the copy of the node at the top has lost the flag")
     #expect(try Self.text("{{.NetDevs.default.OnBoot.BoolDefaultTrue}} {{.NetDevs.default.OnBoot.Bool}}") == "true false")
+    #expect(try Self.text("[{{index .Tags \"nope\"}}] [{{.Tags.nope}}] [{{index .Tftp.IpxeBinaries \"00:99\"}}] [{{index .Resources \"nope\"}}]") ==
+      "[] [<no value>] [] [<no value>]", "Go's map[string]string gives \"\" to index, a field lookup <no value>")
     #expect(try Self.text("{{.Ipmi.UserName}} {{.Ipmi.Write.Bool}} {{.Ipmi.Write}}") == "admin true true")
     #expect(try Self.text("{{.ClusterName}}|{{.Comment}}|{{.Root}}|{{.RootStrategy}}|{{.RootDevice}}") == "|||initramfs|")
     #expect(try Self.text("{{.RootStrategy}} {{.RootDevice}} {{range .DiskList}}{{.Id}}{{range .PartitionList}} {{.Id}}#{{.Number}}{{end}}{{end}}", node: "n2")

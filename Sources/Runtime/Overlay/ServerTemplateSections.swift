@@ -61,7 +61,8 @@ enum ServerTemplateSections {
       "Tftp": .map(TemplateMap([
         "Enabled": .bool(only.tftpEnabled ?? true), "Port": .int(server.ports.tftp),
         "TftpRoot": .string(root + "/var/lib/howl/tftp"), "SystemdName": extra("tftp", "systemd name", "tftp"),
-        "IpxeBinaries": .map(TemplateMap(Dictionary(uniqueKeysWithValues: only.effectiveIpxeBinaries.map { ($0.key, .string($0.value)) }))),
+        "IpxeBinaries": .map(TemplateMap(Dictionary(uniqueKeysWithValues: only.effectiveIpxeBinaries.map { ($0.key, .string($0.value)) }),
+                                         missingValue: "")),
       ])),
       "Paths": .map(TemplateMap([
         "Sysconfdir": .string(root + "/etc"), "Datadir": "/usr/share", "WWOverlaydir": "/var/lib/howl/overlays",

@@ -31,12 +31,12 @@ enum TemplateConversion {
     }
   }
 
-  /// A string-to-string map (tags).
+  /// A string-to-string map (tags): `index` of a missing key gives "", as in Go.
   static func stringMap(_ conf: ConfValue?) -> TemplateValue {
-    guard case .map(let entries)? = conf else { return .map(TemplateMap()) }
+    guard case .map(let entries)? = conf else { return .map(TemplateMap(missingValue: "")) }
     var out: [String: TemplateValue] = [:]
     for (key, value) in entries { out[key] = .string(value.stringValue ?? "") }
-    return .map(TemplateMap(out))
+    return .map(TemplateMap(out, missingValue: ""))
   }
 
   /// The entries of a map field, or none.

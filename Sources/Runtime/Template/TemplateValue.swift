@@ -118,8 +118,14 @@ extension TemplateValue: ExpressibleByBooleanLiteral,
 /// Sprig's `set` change the map every holder sees, as in Go.
 public final class TemplateMap {
   public var entries: [String: TemplateValue]
+  /// What `index` gives for a missing key: nil, as for Go's
+  /// `map[string]interface{}`; "" for a map standing for a `map[string]string`.
+  public let missingValue: TemplateValue
 
-  public init(_ entries: [String: TemplateValue] = [:]) { self.entries = entries }
+  public init(_ entries: [String: TemplateValue] = [:], missingValue: TemplateValue = .null) {
+    self.entries = entries
+    self.missingValue = missingValue
+  }
 
   public subscript(key: String) -> TemplateValue? {
     get { entries[key] }

@@ -27,9 +27,13 @@ struct OverlayTemplateTests {
     #expect(try Self.text("{{.Id}} {{.Hostname}} {{.ImageName}} {{.Container}} {{.Kernel.Args}} {{.Profiles}}") == "n1 n1 rocky rocky [quiet crashkernel=no] [default]")
     #expect(try Self.text("{{.SystemOverlay | join \",\"}}|{{.RuntimeOverlay}}") ==
       "wwinit,hostname,hosts,fstab,NetworkManager,systemd.networkd,ssh.host_keys|[hosts ssh.authorized_keys syncuser]")
-    #expect(try Self.text("{{.NetDevs.default.IpCIDR}} {{.PrimaryNetDev.Device}} {{.NetDevs.ib.Primary}} {{.NetDevs.default.Tags.DNS1}}") ==
-      "10.0.1.1/22 eth0 false 10.0.0.1")
+    #expect(try Self.text("{{.NetDevs.default.IpCIDR}} {{.PrimaryNetDev}} {{.NetDevs.ib.Primary}} {{.NetDevs.default.Tags.DNS1}}") ==
+      "10.0.1.1/22 default false 10.0.0.1")
+    #expect(try Self.text("{{.ThisNode.NetDevs.default.Primary}} {{.NetDevs.default.Primary}} {{.ThisNode.NetDevs.ib.Primary}}") ==
+      "true false false", "as in Warewulf, the copy of the node at the top has lost the flag")
     #expect(try Self.text("{{.NetDevs.default.OnBoot.BoolDefaultTrue}} {{.NetDevs.default.OnBoot.Bool}}") == "true false")
+    #expect(try Self.text("[{{index .Tags \"nope\"}}] [{{.Tags.nope}}] [{{index .Tftp.IpxeBinaries \"00:99\"}}] [{{index .Resources \"nope\"}}]") ==
+      "[] [<no value>] [] [<no value>]", "Go's map[string]string gives \"\" to index, a field lookup <no value>")
     #expect(try Self.text("{{.Ipmi.UserName}} {{.Ipmi.Write.Bool}} {{.Ipmi.Write}}") == "admin true true")
     #expect(try Self.text("{{.ClusterName}}|{{.Comment}}|{{.Root}}|{{.RootStrategy}}|{{.RootDevice}}") == "|||initramfs|")
     #expect(try Self.text("{{.RootStrategy}} {{.RootDevice}} {{range .DiskList}}{{.Id}}{{range .PartitionList}} {{.Id}}#{{.Number}}{{end}}{{end}}", node: "n2")
@@ -54,6 +58,10 @@ struct OverlayTemplateTests {
     let out = try Self.render("dropped{{file \"a.conf\"}}A {{.Id}}\n{{file \"/etc/b/b.conf\"}}B\n{{file \"c\"}}{{softlink \"/target\"}}")
     #expect(out == ["etc/a.conf": "A n1\n", "etc/b/b.conf": "B\n", "etc/c": "-> /target"])
     #expect(try Self.render("{{softlink \"../x\"}}") == ["etc/t": "-> ../x"])
+    let fixture = try OverlayFixture()
+    try fixture.overlays.create("top")
+    try fixture.overlays.write("top", path: "t.ww", contents: Array("{{.Id}}\n".utf8))
+    #expect(try fixture.builder().render(overlay: "top", node: "n1").map(\.path) == ["t"], "a template at the overlay's top")
     #expect(try Self.render("a{{if eq .Id \"n1\"}}{{abort}}{{end}}b") == [:])
     #expect(try Self.render("a{{if eq .Id \"n1\"}}{{abort}}{{end}}b", node: "n2") == ["etc/t": "ab"])
     #expect(try Self.render("{{nobackup}}x") == ["etc/t": "x"])
@@ -69,6 +77,7 @@ struct OverlayTemplateTests {
       [{{IncludeBlock "block.txt" "# MARK"}}]
       [{{IncludeFrom "rocky" "/etc/group"}}][{{IncludeFrom "rocky" "/nope"}}]
       [{{UniqueField ":" 0 "a:1\\nb:2\\na:3\\nshort"}}]
+      [{{IncludeBlock "nope" "# MARK"}}][{{UniqueField ":" 0 ":1\\n:2\\n\\n\\nb"}}]
       """, in: fixture)
     #expect(text["etc/t"] == """
       [ssh-ed25519 AAAAfixtureadmin admin@head][][root:x:0:]
@@ -76,11 +85,15 @@ struct OverlayTemplateTests {
       two
       # MARK]
       [root:x:0:
-      sshd:x:74:
-      ][]
+      sshd:x:74:][]
       [a:1
       b:2
       short]
+      [# MARK][:1
+      :2
+
+
+      b]
       """)
     #expect(try Self.render("{{ImportLink \"\(fixture.root)/etc/howl/link\"}}", in: fixture) == ["etc/t": "-> /usr/share/zoneinfo/UTC"])
     #expect(try Self.render("{{readlink \"\(fixture.root)/etc/howl/keys/../keys\"}}", in: fixture)["etc/t"]?.hasSuffix("/etc/howl/keys") == true)

@@ -48,7 +48,9 @@ import Testing
     #expect(Array(config.exports.keys) == ["/home", "/opt"])
     #expect(config.exports["/opt"]?.options == "ro,sync,no_root_squash")
     #expect(config.extra["fqdn"] == .string("head.cluster"))
-    #expect(config.extra["warewulf"]?.mapValue?["update interval"] == .scalar("60", .int))
+    #expect(config.warewulfOnly == ServerConfig.WarewulfOnly(updateInterval: 60, hostOverlay: true, tftpEnabled: true,
+                                                            sshKeyTypes: ["ed25519", "rsa"]))
+    #expect(config.extra["dhcp"]?.mapValue?["systemd name"] == .string("dhcpd"))
     #expect(config.extra["tftp"]?.mapValue?["tftproot"] == .string("/srv/tftpboot"))
   }
 
@@ -78,7 +80,8 @@ import Testing
     #expect(text.contains("  alma-9:\n    source: docker://ghcr.io/warewulf/almalinux:9\n    excludes: []\n    compression: zstd\n"))
     #expect(try ServerConfig.parse("images:\n  old:\n    source: x\n", file: "howl.conf").images["old"]?.compression == .gzip)
     #expect(back.exports["home"]?.options == "rw,sync,no_subtree_check")
-    #expect(try ServerConfig.parse("", file: "howl.conf") == ServerConfig())
+    #expect(try ServerConfig.parse("", file: "howl.conf") == ServerConfig(secure: true), "Warewulf's default")
+    #expect(!ServerConfig().secure, "a fresh cluster, as Warewulf's packaged warewulf.conf")
   }
 
   @Test func nfsSettingsRoundTrip() throws {
@@ -91,6 +94,60 @@ import Testing
     let text = config.serialize()
     #expect(text.contains("nfs:\n  enabled: false\n  backend: ganesha\n  ganesha config: /etc/ganesha/ganesha.conf\n"))
     #expect(try ServerConfig.parse(text, file: "howl.conf") == config)
+  }
+
+  @Test func warewulfSettingsForTemplatesRoundTrip() throws {
+    let text = """
+      ipaddr6: 2001:DB8:0::1/48
+      warewulf:
+        tls: true
+        tls port: 8443
+        secure files: false
+        update interval: 10
+        grubboot: true
+      dhcp:
+        range6 start: 2001:db8::100
+        range6 end: 2001:db8::1FF
+      tftp:
+        enabled: false
+        ipxe:
+          "00:07": ipxe.efi
+      ssh:
+        key types: [rsa]
+        extra: kept
+
+      """
+    let config = try ServerConfig.parse(text, file: "warewulf.conf")
+    #expect(config.ipaddr6 == "2001:db8::1" && config.prefixLen6 == "48", "Go's form once the prefix is known")
+    #expect(config.dhcp.rangeStart6 == "2001:db8::100" && config.dhcp.rangeEnd6 == "2001:db8::1FF", "kept as written, as Warewulf")
+    #expect(config.warewulfOnly == ServerConfig.WarewulfOnly(tls: true, tlsPort: 8443, secureFiles: false, updateInterval: 10,
+                                                            grubBoot: true, tftpEnabled: false, ipxeBinaries: ["00:07": "ipxe.efi"],
+                                                            sshKeyTypes: ["rsa"]))
+    #expect(config.warewulfOnly.effectiveIpxeBinaries == ["00:07": "ipxe.efi"], "a map given replaces the defaults")
+    #expect(config.extra["ssh"]?.mapValue?["extra"] == .string("kept"))
+    let back = try ServerConfig.parse(config.serialize(), file: "howl.conf")
+    #expect(back == config)
+    #expect(try ServerConfig.parse("ipaddr6: fd00::5\nprefixlen6: 64\n", file: "t").ipaddr6 == "fd00::5")
+    #expect(!ServerConfig().serialize().contains("tls"), "a fresh howl.conf names none of them")
+  }
+
+  @Test(arguments: [
+    ("ipaddr6: 10.0.0.1\n", "t:1:10: ipaddr6: expected an IPv6 address or CIDR, found \"10.0.0.1\""),
+    ("ipaddr6: fd00::1/129\n", "t:1:10: ipaddr6: expected an IPv6 address or CIDR, found \"fd00::1/129\""),
+    ("prefixlen6: 200\n", "t:1:13: prefixlen6: expected a number from 0 to 128, found \"200\""),
+    ("dhcp:\n  range6 start: 10.0.0.1\n", "t:2:17: dhcp.range6 start: expected an IPv6 address, found \"10.0.0.1\""),
+    ("warewulf:\n  update interval: soon\n", "t:2:20: warewulf.update interval: expected a number from 0 to 2147483647, found \"soon\""),
+    ("warewulf:\n  tls port: 99999\n", "t:2:13: warewulf.tls port: expected a port number, found \"99999\""),
+    ("tftp:\n  ipxe: [a]\n", "t:2:9: tftp.ipxe: expected a map, found a list"),
+    ("ssh:\n  key types: rsa\n", "t:2:14: ssh.key types: expected a list of key types, found a scalar"),
+  ])
+  func invalidWarewulfSettingsAreConfigErrors(text: String, expected: String) {
+    do {
+      _ = try ServerConfig.parse(text, file: "t")
+      Issue.record("parsed \(text)")
+    } catch {
+      #expect("\(error)" == expected)
+    }
   }
 
   @Test(arguments: [

@@ -2,7 +2,8 @@ import Foundation
 import Lang
 
 /// One overlay by name: `overlay.files`, `overlay.write(path, text)`,
-/// `overlay.show(path, render: node)`, `overlay.edit(path)`. Writing to a
+/// `overlay.show(path, render: node)` (`render: "host"` renders for the
+/// server itself, as Warewulf does for its `host` overlay), `overlay.edit(path)`. Writing to a
 /// stock overlay first copies it to the site (as Warewulf does).
 final class OverlayRef: HostObject {
   let cluster: ClusterContext
@@ -64,7 +65,6 @@ final class OverlayRef: HostObject {
         default: throw LangError("overlay.show(path, render: node) needs a node, not \(target.typeName)")
         }
         let state = try cluster.session().working
-        guard state.cluster.nodes[node] != nil else { throw LangError("no node named '\(node)'") }
         return .string(try wrap {
           try OverlayBuilder(state: state, root: cluster.store.root).show(overlay: self.name, path: path, node: node)
         })

@@ -64,7 +64,11 @@ extension ClusterConfig {
         Entity.assign(&fields, path.keys[...], .list(ClusterConfig.clean(items)))
       }
     }
-    return MergedNode(id: nodeID, fields: fields, primaryNetwork: ClusterConfig.primaryNetwork(fields),
+    // As Warewulf: with devices, the primary network reads as the device in
+    // effect (the lexically first when unset or naming no device).
+    let primary = ClusterConfig.primaryNetwork(fields)
+    if let primary { fields["primary network"] = .string(primary) }
+    return MergedNode(id: nodeID, fields: fields, primaryNetwork: primary,
                       profiles: order, missingProfiles: missing, contributors: contributors)
   }
 

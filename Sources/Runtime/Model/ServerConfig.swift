@@ -4,8 +4,9 @@ import OrderedCollections
 /// Howl's own keys (`interface`, `dhcp.mode`, `dhcp.port`, `tftp.port`,
 /// export names and images, `nfs.backend` and the ganesha paths, `images`). Keys Howl does not model are kept
 /// in `extra`, top-level ones by name and unknown keys of the `warewulf`,
-/// `dhcp`, `tftp` and `nfs` sections as maps under those names, and
-/// written back after the known ones.
+/// `dhcp`, `tftp`, `nfs` and `ssh` sections as maps under those names, and
+/// written back after the known ones. Warewulf's settings that only the
+/// template data shows are in `warewulfOnly`.
 public struct ServerConfig: Equatable, Sendable {
   /// How the DHCP server hands out addresses.
   public enum DHCPMode: String, Sendable, CaseIterable {
@@ -23,12 +24,72 @@ public struct ServerConfig: Equatable, Sendable {
     public var mode: DHCPMode
     public var rangeStart: String
     public var rangeEnd: String
-    public init(enabled: Bool = true, mode: DHCPMode = .dynamic, rangeStart: String = "", rangeEnd: String = "") {
+    /// Warewulf's `range6 start`/`range6 end` (for dnsmasq's IPv6 pool; Howl's DHCP is IPv4 only).
+    public var rangeStart6: String
+    public var rangeEnd6: String
+    public init(enabled: Bool = true, mode: DHCPMode = .dynamic, rangeStart: String = "", rangeEnd: String = "",
+                rangeStart6: String = "", rangeEnd6: String = "") {
       self.enabled = enabled
       self.mode = mode
       self.rangeStart = rangeStart
       self.rangeEnd = rangeEnd
+      self.rangeStart6 = rangeStart6
+      self.rangeEnd6 = rangeEnd6
     }
+  }
+
+  /// Warewulf settings Howl does not act on but shows in the template data
+  /// (`.Warewulf`, `.Tftp`, `.Ssh`), nil where the file does not say (so a
+  /// file reads back as it was written); the `effective…` values fill in
+  /// Warewulf 4.7's defaults.
+  public struct WarewulfOnly: Equatable, Sendable {
+    /// `warewulf.tls`: the runtime overlay only over HTTPS (Howl serves no HTTPS).
+    public var tls: Bool?
+    /// `warewulf.tls port`.
+    public var tlsPort: Int?
+    /// `warewulf.secure files`: `/files/` only to privileged ports; unset follows `secure`.
+    public var secureFiles: Bool?
+    /// `warewulf.update interval`: seconds between wwclient's runtime overlay fetches.
+    public var updateInterval: Int?
+    /// `warewulf.host overlay`: `wwctl configure` renders the `host` overlay onto `/`.
+    public var hostOverlay: Bool?
+    /// `warewulf.grubboot`.
+    public var grubBoot: Bool?
+    /// `tftp.enabled`.
+    public var tftpEnabled: Bool?
+    /// `tftp.ipxe`: DHCP option 93 architecture → iPXE binary (a map given replaces the defaults).
+    public var ipxeBinaries: OrderedDictionary<String, String>?
+    /// `ssh.key types`: host key types, the first also for users' keys.
+    public var sshKeyTypes: [String]?
+
+    public static let defaultTLSPort = 9874
+    public static let defaultUpdateInterval = 60
+    public static let defaultIpxeBinaries: OrderedDictionary<String, String> = [
+      "00:09": "ipxe-snponly-x86_64.efi", "00:00": "undionly.kpxe", "00:0B": "arm64-efi/snponly.efi",
+      "00:07": "ipxe-snponly-x86_64.efi",
+    ]
+    public static let defaultSSHKeyTypes = ["ed25519", "ecdsa", "rsa"]
+
+    public init(tls: Bool? = nil, tlsPort: Int? = nil, secureFiles: Bool? = nil, updateInterval: Int? = nil,
+                hostOverlay: Bool? = nil, grubBoot: Bool? = nil, tftpEnabled: Bool? = nil,
+                ipxeBinaries: OrderedDictionary<String, String>? = nil, sshKeyTypes: [String]? = nil) {
+      self.tls = tls
+      self.tlsPort = tlsPort
+      self.secureFiles = secureFiles
+      self.updateInterval = updateInterval
+      self.hostOverlay = hostOverlay
+      self.grubBoot = grubBoot
+      self.tftpEnabled = tftpEnabled
+      self.ipxeBinaries = ipxeBinaries
+      self.sshKeyTypes = sshKeyTypes
+    }
+
+    public var effectiveTLSPort: Int { tlsPort ?? WarewulfOnly.defaultTLSPort }
+    public var effectiveUpdateInterval: Int { updateInterval ?? WarewulfOnly.defaultUpdateInterval }
+    public var effectiveIpxeBinaries: OrderedDictionary<String, String> {
+      ipxeBinaries.flatMap { $0.isEmpty ? nil : $0 } ?? WarewulfOnly.defaultIpxeBinaries
+    }
+    public var effectiveSSHKeyTypes: [String] { sshKeyTypes ?? WarewulfOnly.defaultSSHKeyTypes }
   }
 
   /// The ports the services listen on.
@@ -114,27 +175,38 @@ public struct ServerConfig: Equatable, Sendable {
   public var ipaddr: String
   public var netmask: String
   public var network: String
+  /// The server's IPv6 address and prefix length (`ipaddr6`, `prefixlen6`), "" when unset;
+  /// a CIDR `ipaddr6` fills both. Only the template data uses them.
+  public var ipaddr6: String
+  public var prefixLen6: String
   /// The interface the services bind (Howl's key); empty means all.
   public var interface: String
   public var dhcp: DHCP
   public var ports: Ports
   /// Runtime overlays only to source ports below 1024 (`warewulf.secure`).
+  /// A fresh cluster is not secure (as Warewulf's packaged warewulf.conf);
+  /// a file that does not say is (Warewulf's default).
   public var secure: Bool
   /// Rebuild stale overlays on request (`warewulf.autobuild overlays`).
   public var autobuildOverlays: Bool
   public var exports: OrderedDictionary<String, ExportEntry>
   public var nfs: NFS
   public var images: OrderedDictionary<String, ImageEntry>
+  public var warewulfOnly: WarewulfOnly
   public var extra: OrderedDictionary<String, ConfValue>
 
   public init(comment: String = "", ipaddr: String = "", netmask: String = "", network: String = "",
+              ipaddr6: String = "", prefixLen6: String = "",
               interface: String = "", dhcp: DHCP = DHCP(), ports: Ports = Ports(), secure: Bool = false,
               autobuildOverlays: Bool = true, exports: OrderedDictionary<String, ExportEntry> = [:], nfs: NFS = NFS(),
-              images: OrderedDictionary<String, ImageEntry> = [:], extra: OrderedDictionary<String, ConfValue> = [:]) {
+              images: OrderedDictionary<String, ImageEntry> = [:], warewulfOnly: WarewulfOnly = WarewulfOnly(),
+              extra: OrderedDictionary<String, ConfValue> = [:]) {
     self.comment = comment
     self.ipaddr = ipaddr
     self.netmask = netmask
     self.network = network
+    self.ipaddr6 = ipaddr6
+    self.prefixLen6 = prefixLen6
     self.interface = interface
     self.dhcp = dhcp
     self.ports = ports
@@ -143,6 +215,7 @@ public struct ServerConfig: Equatable, Sendable {
     self.exports = exports
     self.nfs = nfs
     self.images = images
+    self.warewulfOnly = warewulfOnly
     self.extra = extra
   }
 

@@ -43,8 +43,8 @@ public final class NodeTemplateObject: TemplateObject {
     case "RuntimeOverlay": return TemplateConversion.strings(field("runtime overlay"))
     case "Kernel": return .object(kernel())
     case "Ipmi": return .object(ipmi())
-    case "NetDevs": return .map(TemplateMap(Dictionary(uniqueKeysWithValues: netDevs().map { ($0.name, .object($0)) })))
-    case "PrimaryNetDev": return netDevs().first(where: \.isPrimary).map { .object($0) } ?? .null
+    case "NetDevs": return netDevsValue(primaryMarked: true)
+    case "PrimaryNetDev": return .string(node.primaryNetwork ?? text("primary network"))
     case "Tags": return TemplateConversion.stringMap(field("tags"))
     case "Disks": return TemplateStorage.collection(field("disks"), make: TemplateStorage.disk).map
     case "DiskList": return TemplateStorage.collection(field("disks"), make: TemplateStorage.disk).list
@@ -65,16 +65,22 @@ public final class NodeTemplateObject: TemplateObject {
   /// The node's root layout (`RootLayout`).
   public var rootLayout: RootLayout { RootLayout.read { node.value(at: $0) } }
 
-  private var netDevCache: [TemplateNetDev]?
-  /// Network devices by netname, sorted.
-  func netDevs() -> [TemplateNetDev] {
-    if let netDevCache { return netDevCache }
+  private var netDevCache: [Bool: TemplateValue] = [:]
+  /// `.NetDevs`: the network devices by netname. With `primaryMarked`, the
+  /// primary one says so in `.Primary`; without, none does — as in the copy
+  /// of the node Warewulf puts at the top of the template data, where the
+  /// flag is lost (only `.ThisNode` and `.AllNodes` keep it).
+  func netDevsValue(primaryMarked: Bool) -> TemplateValue {
+    if let cached = netDevCache[primaryMarked] { return cached }
     let entries = TemplateConversion.entries(field("network devices"))
-    let devices = entries.keys.sorted().map {
-      TemplateNetDev(name: $0, fields: TemplateConversion.entries(entries[$0]), isPrimary: $0 == node.primaryNetwork)
+    var devices: [String: TemplateValue] = [:]
+    for (name, fields) in entries {
+      let primary = primaryMarked && name == node.primaryNetwork
+      devices[name] = .object(TemplateNetDev(name: name, fields: TemplateConversion.entries(fields), isPrimary: primary))
     }
-    netDevCache = devices
-    return devices
+    let value = TemplateValue.map(TemplateMap(devices))
+    netDevCache[primaryMarked] = value
+    return value
   }
 
   private func kernel() -> TemplateRecord {
@@ -99,8 +105,8 @@ public final class NodeTemplateObject: TemplateObject {
       if let legacy = field("ipmi " + key) { fields[key] = legacy }
     }
     return TemplateRecord("*node.IpmiConf", fields: fields, schema: [
-      "UserName": ("username", .string), "Password": ("password", .string), "Ipaddr": ("ipaddr", .string),
-      "Gateway": ("gateway", .string), "Netmask": ("netmask", .string), "Port": ("port", .string),
+      "UserName": ("username", .string), "Password": ("password", .string), "Ipaddr": ("ipaddr", .ip),
+      "Gateway": ("gateway", .ip), "Netmask": ("netmask", .ip), "Port": ("port", .string),
       "Interface": ("interface", .string), "EscapeChar": ("escapechar", .string), "Write": ("write", .bool),
       "Template": ("template", .string), "Tags": ("tags", .tags),
     ])

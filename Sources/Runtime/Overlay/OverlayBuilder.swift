@@ -214,9 +214,20 @@ public final class OverlayBuilder {
     return failures.items
   }
 
-  /// Renders `path` of overlay `name` for `node` (for `overlay.show`): the text of the first output file.
+  /// The node to render for: a node of the build, or the server itself for
+  /// `host` and the build host's name (`OverlayEnvironment.serverNode`).
+  private func renderTarget(_ id: String) throws -> NodeTemplateObject {
+    if let node = environment.node(id) { return node }
+    if environment.isServerName(id) { return environment.serverNode }
+    throw OverlayError("no node named '\(id)' (\"host\" renders for the server itself)")
+  }
+
+  /// Renders `path` of overlay `name` for `node` (for `overlay.show`): the
+  /// text it writes. A template that writes several files (`file`) gets each
+  /// one's text after a `Filename: <name>` line (the name given to `file`), a
+  /// symlink a `Symlink: <target>` line, as `wwctl overlay show` prints them.
   public func show(overlay name: String, path: String, node id: String) throws -> String {
-    guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
+    let node = try renderTarget(id)
     let (overlay, entries, _) = try source(name)
     var relative = try OverlayPath.normalize(path)
     if !entries.contains(where: { $0.path == relative }), entries.contains(where: { $0.path == relative + ".ww" }) {
@@ -229,17 +240,26 @@ public final class OverlayBuilder {
       return String(decoding: FileManager.default.contents(atPath: entry.source) ?? Data(), as: UTF8.self)
     }
     let result = try renderer.render(entry, overlay: name, node: node)
-    return result.files.map { file -> String in
+    if result.files.count == 1, let file = result.files.first, file.fileName == nil {
       switch file.content {
       case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
       case .symlink(let target): return "-> " + target + "\n"
       }
+    }
+    return result.files.map { file -> String in
+      switch file.content {
+      case .bytes(let bytes):
+        let text = String(decoding: bytes, as: UTF8.self)
+        return "Filename: \(file.fileName ?? file.path)\n" + text + (text.isEmpty || text.hasSuffix("\n") ? "" : "\n")
+      case .symlink(let target): return "Filename: \(file.fileName ?? file.path)\nSymlink: \(target)\n"
+      }
     }.joined()
   }
 
-  /// Every file overlay `name` gives `node` (templates rendered, directories left out), in tree order.
+  /// Every file overlay `name` gives `node` (templates rendered, directories
+  /// left out), in tree order; `host` renders for the server itself.
   public func render(overlay name: String, node id: String) throws -> [RenderedFile] {
-    guard let node = environment.node(id) else { throw OverlayError("no node named '\(id)'") }
+    let node = try renderTarget(id)
     let (_, entries, _) = try source(name)
     var out: [RenderedFile] = []
     for entry in entries {

@@ -11,6 +11,8 @@ public final class OverlayEnvironment {
   public let buildTime: Date
   /// Where relative `Include` paths resolve (Warewulf's `<sysconfdir>/warewulf`).
   public let configDirectory: String
+  /// `.Paths.Sysconfdir`: `$HOWL_ROOT/etc`.
+  public let sysconfDirectory: String
   /// Where `IncludeFrom IMAGE PATH` finds an image's root (`<images>/<IMAGE>/rootfs`).
   public let imagesDirectory: String
   /// Warnings functions raised (`IncludeFrom` of a missing file), in order.
@@ -33,12 +35,41 @@ public final class OverlayEnvironment {
     self.buildTime = buildTime
     let base = root.hasSuffix("/") ? String(root.dropLast()) : root
     self.configDirectory = base + "/etc/howl"
+    self.sysconfDirectory = base + "/etc"
     self.imagesDirectory = base + "/var/lib/howl/images"
     self.serverValues = ServerTemplateSections.values(server, root: base, buildHost: buildHost, buildTime: buildTime)
   }
 
   /// The template object of node `id`, if the build knows it.
   public func node(_ id: String) -> NodeTemplateObject? { nodesByID[id] }
+
+  /// Names that render for the server itself when no node has them: `host`
+  /// (as `wwctl overlay show --render host`) and the build host's name.
+  public func isServerName(_ id: String) -> Bool { nodesByID[id] == nil && (id == "host" || id == buildHost) }
+
+  /// The server as Warewulf renders it for its `host` overlay (Warewulf for
+  /// any name that is not a node, Howl for `isServerName`): a bare node named
+  /// after the build host, in a cluster of that name, with nothing else set.
+  public lazy var serverNode = NodeTemplateObject(
+    node: MergedNode(id: buildHost, fields: ["cluster name": .string(buildHost)], primaryNetwork: nil, profiles: [],
+                     missingProfiles: [], contributors: [:]),
+    server: server)
+
+  /// The text `Include` gives for Warewulf's own file names where Howl keeps
+  /// its own: `warewulf.conf` (relative, or under `<sysconfdir>/warewulf`) is
+  /// the server settings in Warewulf's schema (`ServerConfig.warewulfConfText`);
+  /// `<sysconfdir>/warewulf/nodes.conf` is Howl's nodes.conf (a relative
+  /// `nodes.conf` already is). Nil for any other path.
+  func serverFile(_ path: String) -> String? {
+    switch path {
+    case configDirectory + "/warewulf.conf", sysconfDirectory + "/warewulf/warewulf.conf": return warewulfConf
+    case sysconfDirectory + "/warewulf/nodes.conf":
+      return FileManager.default.contents(atPath: configDirectory + "/nodes.conf").map { String(decoding: $0, as: UTF8.self) }
+    default: return nil
+    }
+  }
+
+  private lazy var warewulfConf = server.warewulfConfText()
 
   func warn(_ message: String) { warnings.append(message) }
 
@@ -51,7 +82,9 @@ public final class OverlayEnvironment {
 }
 
 /// The data of one render (Warewulf's `TemplateStruct`): the node's fields,
-/// `.ThisNode`, and the build-wide values of an `OverlayEnvironment`.
+/// `.ThisNode`, and the build-wide values of an `OverlayEnvironment`. As in
+/// Warewulf, whose top-level node is a copy that loses unexported state,
+/// `.NetDevs` here marks no device `Primary`; `.ThisNode.NetDevs` does.
 ///
 /// It notes whether the template read anything of the node itself: a render
 /// that did not depends only on the environment, so its output is the same
@@ -86,6 +119,9 @@ public final class OverlayTemplateData: TemplateObject {
     case "ThisNode":
       readNode = true
       return .object(node)
+    case "NetDevs":
+      readNode = true
+      return node.netDevsValue(primaryMarked: false)
     default:
       if let value = environment.serverValues[name] { return value }
       readNode = true

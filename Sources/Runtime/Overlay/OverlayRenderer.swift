@@ -15,6 +15,8 @@ public struct RenderedFile: Equatable, Sendable {
   public var gid: UInt32
   /// True for a template's output, false for a file copied as it is.
   public var rendered: Bool = true
+  /// The name the template gave `file` for it (nil for the template's own file).
+  public var fileName: String? = nil
 }
 
 /// The outcome of rendering one template for one node.
@@ -84,16 +86,18 @@ public final class OverlayRenderer {
   /// dropped if any `file` call happened, unless it was made a symlink.
   static func split(_ output: [UInt8], effects: [TemplateExecutionContext.SideEffect], templatePath: String,
                     mode: UInt32, uid: UInt32, gid: UInt32) throws -> [RenderedFile] {
-    struct Pending { var path: String; var start: Int; var link: String?; var named: Bool }
+    struct Pending { var path: String; var start: Int; var link: String?; var name: String? }
     var pieces: [(Pending, Int)] = []
-    var current = Pending(path: templatePath, start: 0, link: nil, named: false)
-    let directory = (templatePath as NSString).deletingLastPathComponent
+    var current = Pending(path: templatePath, start: 0, link: nil, name: nil)
+    // The template's directory ("" at the overlay's top; NSString's
+    // deletingLastPathComponent traps on a one-component path here).
+    let directory = templatePath.lastIndex(of: "/").map { String(templatePath[..<$0]) } ?? ""
     for effect in effects {
       switch effect {
       case .beginFile(let path, let offset):
         pieces.append((current, min(offset, output.count)))
         let joined = path.hasPrefix("/") ? path : (directory.isEmpty ? path : directory + "/" + path)
-        current = Pending(path: try OverlayPath.normalize(joined), start: min(offset, output.count), link: nil, named: true)
+        current = Pending(path: try OverlayPath.normalize(joined), start: min(offset, output.count), link: nil, name: path)
       case .symlink(let target, _):
         current.link = target
       default:
@@ -101,12 +105,12 @@ public final class OverlayRenderer {
       }
     }
     pieces.append((current, output.count))
-    let anyNamed = pieces.contains { $0.0.named }
+    let anyNamed = pieces.contains { $0.0.name != nil }
     return pieces.compactMap { piece, end in
-      if anyNamed && !piece.named && piece.link == nil { return nil }
+      if anyNamed && piece.name == nil && piece.link == nil { return nil }
       let content: RenderedFile.Content = piece.link.map { .symlink(target: $0) }
         ?? .bytes(Array(output[piece.start..<max(piece.start, end)]))
-      return RenderedFile(path: piece.path, content: content, mode: mode, uid: uid, gid: gid)
+      return RenderedFile(path: piece.path, content: content, mode: mode, uid: uid, gid: gid, fileName: piece.name)
     }
   }
 }
@@ -122,6 +126,7 @@ private final class RenderHost: WarewulfRenderHost {
   }
 
   var includeDirectory: String { environment.configDirectory }
+  func serverFile(_ path: String) -> String? { environment.serverFile(path) }
   func imageRoot(_ name: String) -> String { environment.imagesDirectory + "/" + name + "/rootfs" }
   func ignitionJSON() -> String {
     data.readNode = true

@@ -31,12 +31,12 @@ enum TemplateConversion {
     }
   }
 
-  /// A string-to-string map (tags).
+  /// A string-to-string map (tags): `index` of a missing key gives "", as in Go.
   static func stringMap(_ conf: ConfValue?) -> TemplateValue {
-    guard case .map(let entries)? = conf else { return .map(TemplateMap()) }
+    guard case .map(let entries)? = conf else { return .map(TemplateMap(missingValue: "")) }
     var out: [String: TemplateValue] = [:]
     for (key, value) in entries { out[key] = .string(value.stringValue ?? "") }
-    return .map(TemplateMap(out))
+    return .map(TemplateMap(out, missingValue: ""))
   }
 
   /// The entries of a map field, or none.
@@ -64,6 +64,24 @@ final class TemplateWWBool: TemplateObject {
   }
 }
 
+/// Warewulf's address fields (`net.IP`): printed in Go's form (`2001:db8::1`,
+/// never `2001:0db8::0001`), `<nil>` when unset, and false in `if` when unset.
+final class TemplateIP: TemplateObject {
+  let text: String
+  init(_ text: String) { self.text = text }
+
+  var templateTypeName: String { "net.IP" }
+  /// IPv4 text prints as it is (Go's form; Warewulf refuses any other);
+  /// IPv6 is put in Go's form.
+  var templateDescription: String {
+    if text.isEmpty { return "<nil>" }
+    guard text.utf8.contains(UInt8(ascii: ":")) else { return text }
+    return IPAddressText.canonical(text) ?? text
+  }
+  var templateIsTruthy: Bool { !text.isEmpty }
+  func templateField(_ name: String) -> TemplateValue? { nil }
+}
+
 /// A struct of string fields looked up by Warewulf's field name in a nodes.conf map.
 final class TemplateRecord: TemplateObject {
   let typeName: String
@@ -72,8 +90,10 @@ final class TemplateRecord: TemplateObject {
   let schema: [String: (key: String, kind: FieldKind)]
   let extras: [String: TemplateValue]
 
-  /// How a field reads: a string, a list of strings, a `WWbool`, or a tag map.
-  enum FieldKind { case string, strings, bool, tags }
+  /// How a field reads: a string, a list of strings, a `WWbool`, an address
+  /// (`net.IP`), a tri-state flag read through Warewulf's method (`*bool`:
+  /// unset is false), or a tag map.
+  enum FieldKind { case string, strings, bool, ip, flag, tags }
 
   init(_ typeName: String, fields: OrderedDictionary<String, ConfValue>, schema: [String: (key: String, kind: FieldKind)],
        extras: [String: TemplateValue] = [:]) {
@@ -91,6 +111,8 @@ final class TemplateRecord: TemplateObject {
     case .string: return .string(TemplateConversion.string(fields[key]))
     case .strings: return TemplateConversion.strings(fields[key])
     case .bool: return .object(TemplateWWBool(TemplateConversion.string(fields[key])))
+    case .ip: return .object(TemplateIP(TemplateConversion.string(fields[key])))
+    case .flag: return .bool(["true", "yes"].contains(TemplateConversion.string(fields[key]).lowercased()))
     case .tags: return TemplateConversion.stringMap(fields[key])
     }
   }

@@ -1,7 +1,8 @@
 import OrderedCollections
 
 /// A network device as templates see it (Warewulf's `node.NetDev`): its
-/// fields, `.IpCIDR`, `.IpCIDR6` and `.Primary`.
+/// fields (addresses as `net.IP`, so unset ones print `<nil>`), `.IpCIDR`,
+/// `.IpCIDR6` and `.Primary`.
 final class TemplateNetDev: TemplateObject {
   let name: String
   let fields: OrderedDictionary<String, ConfValue>
@@ -22,23 +23,28 @@ final class TemplateNetDev: TemplateObject {
     case "OnBoot": return .object(TemplateWWBool(text("onboot")))
     case "Device": return .string(text("device"))
     case "Hwaddr": return .string(text("hwaddr"))
-    case "Ipaddr": return .string(text("ipaddr"))
-    case "Netmask": return .string(text("netmask"))
-    case "Gateway": return .string(text("gateway"))
-    case "Ipaddr6": return .string(fields["ipaddr6"] != nil ? text("ipaddr6") : text("ip6addr"))
-    case "PrefixLen6", "Prefix": return .string(fields["prefixlen6"] != nil ? text("prefixlen6") : text("prefix"))
-    case "Gateway6": return .string(text("gateway6"))
+    case "Ipaddr": return .object(TemplateIP(text("ipaddr")))
+    case "Netmask": return .object(TemplateIP(text("netmask")))
+    case "Gateway": return .object(TemplateIP(text("gateway")))
+    case "Ipaddr6": return .object(TemplateIP(address6))
+    case "PrefixLen6", "Prefix": return .string(prefix6)
+    case "Gateway6": return .object(TemplateIP(text("gateway6")))
     case "MTU": return .string(text("mtu"))
     case "Tags": return TemplateConversion.stringMap(fields["tags"])
     case "Primary": return .bool(isPrimary)
     case "IpCIDR": return .string(TemplateNetDev.cidr(text("ipaddr"), netmask: text("netmask")))
     case "IpCIDR6":
-      let address = templateField("Ipaddr6").map(\.description) ?? ""
-      let prefix = templateField("PrefixLen6").map(\.description) ?? ""
-      return .string(address.isEmpty ? "" : address + "/" + (prefix.isEmpty ? "64" : prefix))
+      // As Warewulf: only an IPv6 address with a prefix length from 0 to 128.
+      guard IPAddressText.isIPv6(address6), let ip = IPAddressText.parse(address6), ip.contains(where: { $0 != 0 }),
+            let bits = Int(prefix6), (0...128).contains(bits) else { return .string("") }
+      return .string(IPAddressText.format(ip) + "/" + String(bits))
     default: return nil
     }
   }
+
+  /// `ipaddr6` (4.5: `ip6addr`) and `prefixlen6` (4.5: `prefix`).
+  private var address6: String { fields["ipaddr6"] != nil ? text("ipaddr6") : text("ip6addr") }
+  private var prefix6: String { fields["prefixlen6"] != nil ? text("prefixlen6") : text("prefix") }
 
   /// `10.0.0.5/24` from an address and a netmask; "" if either is missing or malformed.
   static func cidr(_ address: String, netmask: String) -> String {

@@ -2,15 +2,17 @@ import OrderedCollections
 
 /// Native disks and file systems as templates see them (Warewulf's
 /// `node.Disk`, `node.Partition`, `node.FileSystem`), each with its `.Id`.
+/// Their flags read through Warewulf's methods (`.WipeTable`, `.ShouldExist`,
+/// `.WipeFileSystem`, …): true or false, unset is false.
 enum TemplateStorage {
   static let partitionSchema: [String: (key: String, kind: TemplateRecord.FieldKind)] = [
     "Number": ("number", .string), "SizeMiB": ("size_mib", .string), "StartMiB": ("start_mib", .string),
     "TypeGuid": ("type_guid", .string), "Guid": ("guid", .string),
-    "WipePartitionEntry": ("wipe_partition_entry", .string), "ShouldExist": ("should_exist", .string),
-    "Resize": ("resize", .string),
+    "WipePartitionEntry": ("wipe_partition_entry", .flag), "ShouldExist": ("should_exist", .flag),
+    "Resize": ("resize", .flag),
   ]
   static let fileSystemSchema: [String: (key: String, kind: TemplateRecord.FieldKind)] = [
-    "Format": ("format", .string), "Path": ("path", .string), "WipeFilesystem": ("wipe_filesystem", .string),
+    "Format": ("format", .string), "Path": ("path", .string), "WipeFileSystem": ("wipe_filesystem", .flag),
     "Label": ("label", .string), "Uuid": ("uuid", .string), "Options": ("options", .strings),
     "MountOptions": ("mount_options", .string),
   ]
@@ -33,7 +35,7 @@ enum TemplateStorage {
     let partitions = TemplateConversion.entries(fields["partitions"])
     var map: [String: TemplateValue] = [:]
     for (key, value) in partitions { map[key] = .object(partition(key, TemplateConversion.entries(value))) }
-    return TemplateRecord("*node.Disk", fields: fields, schema: ["WipeTable": ("wipe_table", .string)],
+    return TemplateRecord("*node.Disk", fields: fields, schema: ["WipeTable": ("wipe_table", .flag)],
                           extras: ["Id": .string(id), "Partitions": .map(TemplateMap(map)),
                                    "PartitionList": .list(partitionList(partitions))])
   }

@@ -4,14 +4,16 @@ import Yams
 /// Reading and writing howl.conf (a warewulf.conf is read as well).
 extension ServerConfig {
   /// Sections whose unknown keys are kept in `extra` under the section name.
-  static let sections = ["warewulf", "dhcp", "tftp", "nfs"]
+  static let sections = ["warewulf", "dhcp", "tftp", "nfs", "ssh"]
 
   /// Parses howl.conf or warewulf.conf text; `file` names it in errors.
-  /// `ipaddr` in CIDR form (`10.0.0.1/22`) fills `network` and `netmask`.
+  /// `ipaddr` in CIDR form (`10.0.0.1/22`) fills `network` and `netmask`;
+  /// `ipaddr6` in CIDR form fills `prefixlen6`. Warewulf's defaults apply
+  /// to keys the text leaves out (`warewulf.secure` is then true).
   /// - Throws: `ConfigError` for YAML errors, wrong shapes, bad addresses and ports.
   public static func parse(_ text: String, file: String) throws -> ServerConfig {
     let reader = YAMLReader(file: file, text: text)
-    var config = ServerConfig()
+    var config = ServerConfig(secure: true)
     guard let root = try reader.root() else { return config }
     if case .scalar(let scalar) = root, YAMLReader.scalar(scalar).isEmpty { return config }
     var marks: [FieldPath: Mark] = [:]
@@ -46,6 +48,16 @@ extension ServerConfig {
       default: throw fail(path, "expected true or false, found \"\(text)\"")
       }
     }
+    func address6(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> String? {
+      guard let text = try string(&map, path) else { return nil }
+      if !text.isEmpty && !IPAddressText.isIPv6(text) { throw fail(path, "expected an IPv6 address, found \"\(text)\"") }
+      return text
+    }
+    func int(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath, _ range: ClosedRange<Int>) throws -> Int? {
+      guard let text = try string(&map, path) else { return nil }
+      guard let value = Int(text), range.contains(value) else { throw fail(path, "expected a number from \(range.lowerBound) to \(range.upperBound), found \"\(text)\"") }
+      return value
+    }
     func port(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> Int? {
       guard let text = try string(&map, path) else { return nil }
       guard let value = Int(text), (0...65535).contains(value) else { throw fail(path, "expected a port number, found \"\(text)\"") }
@@ -76,6 +88,16 @@ extension ServerConfig {
     }
     if let netmask = try address(&top, FieldPath("netmask")) { config.netmask = netmask }
     if let network = try address(&top, FieldPath("network")) { config.network = network }
+    config.prefixLen6 = try int(&top, FieldPath("prefixlen6"), 0...128).map(String.init) ?? ""
+    if let ipaddr6 = try string(&top, FieldPath("ipaddr6")), !ipaddr6.isEmpty {
+      let parts = ipaddr6.split(separator: "/", maxSplits: 1).map(String.init)
+      guard let ip = IPAddressText.isIPv6(parts[0]) ? IPAddressText.parse(parts[0]) : nil,
+            parts.count == 1 || Int(parts[1]).map({ (0...128).contains($0) }) == true
+      else { throw fail(FieldPath("ipaddr6"), "expected an IPv6 address or CIDR, found \"\(ipaddr6)\"") }
+      if parts.count == 2 { config.prefixLen6 = parts[1] }
+      // As Warewulf: the address is put in Go's form once there is a prefix length.
+      config.ipaddr6 = config.prefixLen6.isEmpty ? parts[0] : IPAddressText.format(ip)
+    }
     config.interface = try string(&top, FieldPath("interface")) ?? ""
 
     var warewulf = try section("warewulf")
@@ -83,6 +105,12 @@ extension ServerConfig {
     config.ports.http = try port(&warewulf, w.appending("port")) ?? config.ports.http
     config.secure = try bool(&warewulf, w.appending("secure")) ?? config.secure
     config.autobuildOverlays = try bool(&warewulf, w.appending("autobuild overlays")) ?? config.autobuildOverlays
+    config.warewulfOnly.tls = try bool(&warewulf, w.appending("tls"))
+    config.warewulfOnly.tlsPort = try port(&warewulf, w.appending("tls port"))
+    config.warewulfOnly.secureFiles = try bool(&warewulf, w.appending("secure files"))
+    config.warewulfOnly.updateInterval = try int(&warewulf, w.appending("update interval"), 0...Int(Int32.max))
+    config.warewulfOnly.hostOverlay = try bool(&warewulf, w.appending("host overlay"))
+    config.warewulfOnly.grubBoot = try bool(&warewulf, w.appending("grubboot"))
 
     var dhcp = try section("dhcp")
     let d = FieldPath("dhcp")
@@ -97,10 +125,30 @@ extension ServerConfig {
     }
     config.dhcp.rangeStart = try address(&dhcp, d.appending("range start")) ?? ""
     config.dhcp.rangeEnd = try address(&dhcp, d.appending("range end")) ?? ""
+    config.dhcp.rangeStart6 = try address6(&dhcp, d.appending("range6 start")) ?? ""
+    config.dhcp.rangeEnd6 = try address6(&dhcp, d.appending("range6 end")) ?? ""
     config.ports.dhcp = try port(&dhcp, d.appending("port")) ?? config.ports.dhcp
 
     var tftp = try section("tftp")
     config.ports.tftp = try port(&tftp, FieldPath("tftp", "port")) ?? config.ports.tftp
+    config.warewulfOnly.tftpEnabled = try bool(&tftp, FieldPath("tftp", "enabled"))
+    let x = FieldPath("tftp", "ipxe")
+    if let ipxe = try take(&tftp, x) {
+      guard case .map(let entries) = ipxe else { throw fail(x, "expected a map, found \(ipxe.shapeName)") }
+      var binaries = OrderedDictionary<String, String>()
+      for (arch, value) in entries {
+        guard let file = value.stringValue else { throw fail(x.appending(arch), "expected a file name, found \(value.shapeName)") }
+        binaries[arch] = file
+      }
+      config.warewulfOnly.ipxeBinaries = binaries
+    }
+
+    var ssh = try section("ssh")
+    let k = FieldPath("ssh", "key types")
+    if let types = try take(&ssh, k) {
+      guard let list = types.listValue else { throw fail(k, "expected a list of key types, found \(types.shapeName)") }
+      config.warewulfOnly.sshKeyTypes = list
+    }
 
     var nfs = try section("nfs")
     let n = FieldPath("nfs")
@@ -153,7 +201,7 @@ extension ServerConfig {
       }
     }
 
-    for (name, rest) in [("warewulf", warewulf), ("dhcp", dhcp), ("tftp", tftp), ("nfs", nfs)] where !rest.isEmpty {
+    for (name, rest) in [("warewulf", warewulf), ("dhcp", dhcp), ("tftp", tftp), ("nfs", nfs), ("ssh", ssh)] where !rest.isEmpty {
       config.extra[name] = .map(rest)
     }
     for (key, value) in top { config.extra[key] = value }
@@ -192,15 +240,32 @@ extension ServerConfig {
     top["ipaddr"] = .string(ipaddr)
     top["netmask"] = .string(netmask)
     top["network"] = .string(network)
+    if !ipaddr6.isEmpty { top["ipaddr6"] = .string(ipaddr6) }
+    if !prefixLen6.isEmpty { top["prefixlen6"] = .scalar(prefixLen6, .int) }
     top["interface"] = .string(interface)
-    top["warewulf"] = section("warewulf", [
+    let only = warewulfOnly
+    var warewulf: OrderedDictionary<String, ConfValue> = [
       "port": int(ports.http), "secure": bool(secure), "autobuild overlays": bool(autobuildOverlays),
-    ])
-    top["dhcp"] = section("dhcp", [
+    ]
+    if let v = only.tls { warewulf["tls"] = bool(v) }
+    if let v = only.tlsPort { warewulf["tls port"] = int(v) }
+    if let v = only.secureFiles { warewulf["secure files"] = bool(v) }
+    if let v = only.updateInterval { warewulf["update interval"] = int(v) }
+    if let v = only.hostOverlay { warewulf["host overlay"] = bool(v) }
+    if let v = only.grubBoot { warewulf["grubboot"] = bool(v) }
+    top["warewulf"] = section("warewulf", warewulf)
+    var dhcpMap: OrderedDictionary<String, ConfValue> = [
       "enabled": bool(dhcp.enabled), "mode": .string(dhcp.mode.rawValue),
-      "range start": .string(dhcp.rangeStart), "range end": .string(dhcp.rangeEnd), "port": int(ports.dhcp),
-    ])
-    top["tftp"] = section("tftp", ["port": int(ports.tftp)])
+      "range start": .string(dhcp.rangeStart), "range end": .string(dhcp.rangeEnd),
+    ]
+    if !dhcp.rangeStart6.isEmpty { dhcpMap["range6 start"] = .string(dhcp.rangeStart6) }
+    if !dhcp.rangeEnd6.isEmpty { dhcpMap["range6 end"] = .string(dhcp.rangeEnd6) }
+    dhcpMap["port"] = int(ports.dhcp)
+    top["dhcp"] = section("dhcp", dhcpMap)
+    var tftpMap: OrderedDictionary<String, ConfValue> = ["port": int(ports.tftp)]
+    if let v = only.tftpEnabled { tftpMap["enabled"] = bool(v) }
+    if let v = only.ipxeBinaries { tftpMap["ipxe"] = .map(v.mapValues { .string($0) }) }
+    top["tftp"] = section("tftp", tftpMap)
     let exportList: [ConfValue] = exports.map { name, entry in
       var item: OrderedDictionary<String, ConfValue> = [:]
       if name != entry.path { item["name"] = .string(name) }
@@ -215,6 +280,11 @@ extension ServerConfig {
       "ganesha config": .string(nfs.ganeshaConfig), "ganesha pid file": .string(nfs.ganeshaPidFile),
       "export paths": .list(exportList),
     ])
+    if let types = only.sshKeyTypes {
+      top["ssh"] = section("ssh", ["key types": .strings(types)])
+    } else if extra["ssh"] != nil {
+      top["ssh"] = section("ssh", [:])
+    }
     top["images"] = .map(OrderedDictionary(uniqueKeysWithValues: images.map { name, image in
       var item: OrderedDictionary<String, ConfValue> = [:]
       if let source = image.source { item["source"] = .string(source) }

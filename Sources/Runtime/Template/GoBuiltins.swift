@@ -84,7 +84,7 @@ enum GoBuiltins {
           if case .null = key { throw TemplateFunctionError("value is nil; should be of type string") }
           throw TemplateFunctionError("value has type \(key.goTypeName); should be string")
         }
-        item = m[k] ?? .null
+        item = m[k] ?? m.missingValue
       default:
         throw TemplateFunctionError("can't index item of type \(item.goTypeName)")
       }

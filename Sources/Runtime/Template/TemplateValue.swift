@@ -31,11 +31,15 @@ public protocol TemplateObject: AnyObject {
   func templateMethod(_ name: String) -> TemplateFunction?
   /// How `{{.}}` and `%v` print the object.
   var templateDescription: String { get }
+  /// Go's truth of the value the object stands for: true for a struct
+  /// pointer; an object standing for a slice (such as `net.IP`) is false when empty.
+  var templateIsTruthy: Bool { get }
 }
 
 extension TemplateObject {
   public func templateMethod(_ name: String) -> TemplateFunction? { nil }
   public var templateDescription: String { "{\(templateTypeName)}" }
+  public var templateIsTruthy: Bool { true }
 }
 
 /// A host object that `range` can iterate like a list.
@@ -74,7 +78,8 @@ extension TemplateValue {
     case .string(let s): return !s.isEmpty
     case .list(let l): return !l.isEmpty
     case .map(let m): return !m.isEmpty
-    case .object, .function: return true
+    case .object(let o): return o.templateIsTruthy
+    case .function: return true
     }
   }
 
@@ -113,8 +118,14 @@ extension TemplateValue: ExpressibleByBooleanLiteral,
 /// Sprig's `set` change the map every holder sees, as in Go.
 public final class TemplateMap {
   public var entries: [String: TemplateValue]
+  /// What `index` gives for a missing key: nil, as for Go's
+  /// `map[string]interface{}`; "" for a map standing for a `map[string]string`.
+  public let missingValue: TemplateValue
 
-  public init(_ entries: [String: TemplateValue] = [:]) { self.entries = entries }
+  public init(_ entries: [String: TemplateValue] = [:], missingValue: TemplateValue = .null) {
+    self.entries = entries
+    self.missingValue = missingValue
+  }
 
   public subscript(key: String) -> TemplateValue? {
     get { entries[key] }

@@ -8,14 +8,18 @@ public protocol WarewulfRenderHost: AnyObject {
   var includeDirectory: String { get }
   /// The root directory of image `name`, for `IncludeFrom`.
   func imageRoot(_ name: String) -> String
+  /// The text of a server file the renderer provides in place of the one at
+  /// `path` (Warewulf's own files where Howl keeps its own), or nil to read `path`.
+  func serverFile(_ path: String) -> String?
   /// The node's native disks and file systems as Ignition JSON ("" if none).
   func ignitionJSON() -> String
   /// Records a warning (e.g. `IncludeFrom` of a missing file).
   func warn(_ message: String)
 }
 
-/// Warewulf's functions that depend on the render: `Include`, `IncludeFrom`,
-/// `IncludeBlock`, `file`, `softlink`, `ImportLink`, `readlink`, `abort`,
+/// Warewulf's functions that depend on the render: `Include`, `IncludeFrom`
+/// (both drop one trailing newline), `IncludeBlock` (just the marker when the
+/// file cannot be read), `file`, `softlink`, `ImportLink`, `readlink`, `abort`,
 /// `nobackup`, `UniqueField` and `IgnitionJson`. `file`, `softlink`,
 /// `ImportLink`, `abort` and `nobackup` record side effects in the execution
 /// context; the caller splits the output accordingly.
@@ -25,7 +29,7 @@ public enum WarewulfContextFunctions {
     typealias C = SprigConvert
     r.register("Include", TemplateFunction(arity: .exactly(1), parameterTypes: [.string]) { args, context in
       let path = try C.requireString(args, 0)
-      guard let text = read(resolve(path, in: context)) else { return "" }
+      guard let text = serverFile(resolve(path, in: context), in: context) else { return "" }
       return .string(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     })
     r.register("IncludeFrom", TemplateFunction(arity: .exactly(2), parameterTypes: [.string, .string]) { args, context in
@@ -35,11 +39,11 @@ public enum WarewulfContextFunctions {
         host.warn("IncludeFrom: no file \(path) in image \(image)")
         return ""
       }
-      return .string(text)
+      return .string(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     })
     r.register("IncludeBlock", TemplateFunction(arity: .exactly(2), parameterTypes: [.string, .string]) { args, context in
       let path = try C.requireString(args, 0), marker = try C.requireString(args, 1)
-      guard let text = read(resolve(path, in: context)) else { return "" }
+      guard let text = serverFile(resolve(path, in: context), in: context) else { return .string(marker) }
       var out = ""
       for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
         if line.contains(marker) { break }
@@ -88,13 +92,14 @@ public enum WarewulfContextFunctions {
     return r
   }()
 
-  /// Keeps the first line for each value of field `index` (lines with fewer fields are kept).
+  /// Keeps the first line for each value of field `index` (lines with fewer
+  /// fields, or an empty one there, are kept).
   public static func uniqueField(separator: String, index: Int, text: String) -> String {
     var seen = Set<String>()
     var out: [Substring] = []
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       let fields = separator.isEmpty ? [line] : line.components(separatedBy: separator).map { Substring($0) }
-      if index >= 0, index < fields.count {
+      if index >= 0, index < fields.count, !fields[index].isEmpty {
         if seen.insert(String(fields[index])).inserted { out.append(line) }
       } else {
         out.append(line)
@@ -107,6 +112,11 @@ public enum WarewulfContextFunctions {
     if path.hasPrefix("/") { return path }
     let base = (context.host as? WarewulfRenderHost)?.includeDirectory ?? "."
     return base + "/" + path
+  }
+
+  /// A server file for `Include`/`IncludeBlock`: the host's stand-in, else the file.
+  private static func serverFile(_ path: String, in context: TemplateExecutionContext) -> String? {
+    (context.host as? WarewulfRenderHost)?.serverFile(path) ?? read(path)
   }
 
   private static func read(_ path: String) -> String? {

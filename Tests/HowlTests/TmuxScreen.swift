@@ -8,7 +8,7 @@ import Foundation
 /// Colour is on (no `NO_COLOR`), `TERM` is tmux's own. `HOME`, `HOWL_ROOT`
 /// and `HOWL_HISTORY` are in the scratch directory, as for `HowlProgram`.
 final class TmuxScreen {
-  let columns: Int, rows: Int
+  let columns: Int
   private let socket: String
   /// Kept until the server is gone: its socket is in there.
   private let home: ScratchDirectory
@@ -18,7 +18,6 @@ final class TmuxScreen {
       throw PseudoTerminal.Failure(description: "\(HowlProgram.executable) is missing; run `swift build --build-tests` first")
     }
     self.columns = columns
-    self.rows = rows
     self.home = home
     socket = home.path + "/tmux.socket"
     var environment = HowlProgram.environment(home: home)

@@ -48,10 +48,7 @@ final class TagsView: HostObject {
     try current()[value.description] != nil
   }
 
-  var inlineDescription: String {
-    let map = ConfConversion.data(.map((try? current()) ?? [:]))
-    return map.repr
-  }
+  var inlineDescription: String { get throws { try ConfConversion.data(.map(current())).checkedRepr() } }
 }
 
 /// A sub-structure with named fields: `node.kernel`, `node.ipmi`, one netdev.
@@ -86,12 +83,14 @@ final class SectionView: HostObject {
   }
 
   var inlineDescription: String {
-    var parts: [String] = []
-    for spec in fields {
-      guard let v = try? owner.effective(FieldPath(path.keys + [spec.key])) else { continue }
-      parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
+    get throws {
+      var parts: [String] = []
+      for spec in fields {
+        guard let v = try owner.effective(FieldPath(path.keys + [spec.key])) else { continue }
+        parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
+      }
+      return "{" + parts.joined(separator: ", ") + "}"
     }
-    return "{" + parts.joined(separator: ", ") + "}"
   }
 }
 
@@ -140,11 +139,13 @@ final class NetdevsView: HostObject {
   func contains(_ value: Value, in interpreter: Interpreter) throws -> Bool { try names().contains(value.description) }
 
   var inlineDescription: String {
-    let devices = (try? names()) ?? []
-    return "{" + devices.map { name -> String in
-      guard case .object(let o) = device(name) else { return name }
-      return "\(name): \(o.inlineDescription)"
-    }.joined(separator: ", ") + "}"
+    get throws {
+      let devices = try names().map { name -> String in
+        guard case .object(let o) = device(name) else { return name }
+        return "\(name): \(try o.inlineDescription)"
+      }
+      return "{" + devices.joined(separator: ", ") + "}"
+    }
   }
 }
 

@@ -22,9 +22,9 @@ struct Completion: Equatable {
 /// Completes names in scope and keywords, members after `a.b.`, and keys
 /// inside `a["…`.
 ///
-/// The expression left of a `.` or `[` is evaluated only when it is a name or
-/// a dotted chain of names (reading globals and members, never calling a
-/// function), so completing cannot change anything.
+/// The expression left of a `.` or `[` is evaluated only when it is a name
+/// followed by members and literal indexes (reading globals, members and
+/// elements, never calling a function), so completing cannot change anything.
 struct Completer {
   let interpreter: Interpreter
 
@@ -75,20 +75,56 @@ struct Completer {
     return completion
   }
 
-  /// The value of the `a.b.c` that ends just before `end`, if it is a chain
-  /// of names that all exist.
+  /// The value of the expression that ends just before `end`, when the REPL
+  /// can know it without running anything: a name followed by members and
+  /// by indexes with a literal key (`nodes["sc[001-004]"].tags`, `nodes[0]`,
+  /// `server.nfs`). Members and indexes are read, never called.
   private func evaluateChain(in text: [Character], endingBefore end: Int) -> Value? {
-    var start = end
-    while start > 0 && (Self.isIdentifierCharacter(text[start - 1]) || text[start - 1] == ".") { start -= 1 }
-    if start > 0 && ")]\"'".contains(text[start - 1]) { return nil }
-    let names = text[start..<end].split(separator: ".", omittingEmptySubsequences: false).map { String($0) }
-    guard let first = names.first, names.allSatisfy(Self.isName),
-          var value = interpreter.globals[first] else { return nil }
-    for name in names.dropFirst() {
-      guard let member = try? Members.get(value, name, interpreter) else { return nil }
-      value = member
+    enum Step { case member(String), index(Value) }
+    let (tokens, _) = Lexer.tokenize(SourceFile(name: "<completion>", text: String(text[..<end])))
+    var steps: [Step] = []
+    var i = tokens.lastIndex { $0.kind != .eof && $0.kind != .newline } ?? -1
+    walk: while i >= 0 {
+      switch tokens[i].kind {
+      case .rbracket:
+        guard i >= 2, tokens[i - 2].kind == .lbracket, let key = Self.literalKey(tokens[i - 1]) else { return nil }
+        steps.append(.index(key))
+        i -= 3
+      case .identifier where i >= 1 && tokens[i - 1].kind == .dot:
+        steps.append(.member(tokens[i].text))
+        i -= 2
+      default:
+        break walk
+      }
+    }
+    guard i >= 0, tokens[i].kind == .identifier, var value = interpreter.globals[tokens[i].text] else { return nil }
+    for step in steps.reversed() {
+      switch step {
+      case .member(let name):
+        guard let member = try? Members.get(value, name, interpreter) else { return nil }
+        value = member
+      case .index(let key):
+        guard let element = try? Members.index(value, key, interpreter) else { return nil }
+        value = element
+      }
     }
     return value
+  }
+
+  /// The key of an index the completer may read: a string without
+  /// interpolation, or an int.
+  private static func literalKey(_ token: Token) -> Value? {
+    switch token.value {
+    case .int(let n): return .int(n)
+    case .string(let parts):
+      var text = ""
+      for part in parts {
+        guard case .text(let piece) = part else { return nil }
+        text += piece
+      }
+      return .string(text)
+    default: return nil
+    }
   }
 
   private func isInsideString(_ text: String) -> Bool {

@@ -65,7 +65,7 @@ struct REPL {
       fflush(stdout)
     }
     do {
-      if let text = Self.display(try session.interpreter.run(file, recordLastValue: true)) { print(text) }
+      if let text = try Self.display(try session.interpreter.run(file, recordLastValue: true)) { print(text) }
       return true
     } catch {
       fflush(stdout)
@@ -75,14 +75,15 @@ struct REPL {
   }
 
   /// How the REPL shows a final value: nothing for nil, an object as its
-  /// block, anything else as it would be written in source.
-  static func display(_ value: Value?) -> String? {
+  /// block, anything else as it would be written in source. Throws when an
+  /// object cannot be read (a broken `nodes.conf`), as `print` does.
+  static func display(_ value: Value?) throws -> String? {
     switch value {
     case nil, .null?: return nil
     case .object(let object)?:
-      let block = object.blockDescription
+      let block = try object.blockDescription
       return block.hasSuffix("\n") ? String(block.dropLast()) : block
-    case let value?: return value.repr
+    case let value?: return try value.checkedRepr()
     }
   }
 

@@ -26,11 +26,13 @@ enum HowlProgram {
     return try PseudoTerminal(executable: executable, environment: environment(home: home))
   }
 
-  /// What `howl` printed and its exit status, given `input` on a pipe.
-  static func piped(_ input: String, home: ScratchDirectory, timeout: TimeInterval = 10) throws
+  /// What `howl ARGUMENTS` printed and its exit status, given `input` on a
+  /// pipe (no arguments: the REPL reading the pipe).
+  static func piped(_ input: String, home: ScratchDirectory, arguments: [String] = [], timeout: TimeInterval = 10) throws
     -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     process.environment = environment(home: home)
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin

@@ -55,6 +55,52 @@ struct REPLTests {
     #expect(try howl.enter("beta") == "1\n")
   }
 
+  @Test func tabCompletesMembersAfterIndexes() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    _ = try howl.enter("let added = nodes.add(\"sc[001-004]\")", until: "howl*> ")
+    _ = try howl.enter("let image = images.add(\"tiny\")", until: "howl*> ")
+    _ = try howl.enter("let export = exports.add(env[\"HOME\"], name: \"scratch\")", until: "howl*> ")
+    let completions = [
+      ("nodes[\"sc001\"].ro", "nodes[\"sc001\"].root"),
+      ("nodes[0].ro", "nodes[0].root"),
+      ("nodes['sc[001-004]'].hostl", "nodes['sc[001-004]'].hostlist"),
+      ("nodes[\"sc001\"].kernel.ar", "nodes[\"sc001\"].kernel.args"),
+      ("profiles[\"default\"].na", "profiles[\"default\"].name"),
+      ("images[\"tiny\"].ker", "images[\"tiny\"].kernel"),
+      ("overlays[\"wwinit\"].fi", "overlays[\"wwinit\"].files"),
+      ("exports[\"scratch\"].pa", "exports[\"scratch\"].path"),
+      ("server.nfs.ba", "server.nfs.backend"),
+    ]
+    for (typed, completed) in completions {
+      try howl.send(typed + "\t")
+      try howl.expect(completed)
+      try howl.send("\u{3}")
+      try howl.expect("howl*> ")
+    }
+    try howl.send("nodes[\"sc[001-004]\"].hostl\t")
+    try howl.expect("hostlist")
+    #expect(try howl.enter("", until: "howl*> ") == "\"sc[001-004]\"\n")
+  }
+
+  @Test func tabNeverRunsACallToComplete() throws {
+    let home = try ScratchDirectory()
+    let howl = try HowlProgram.interactive(home: home)
+    try howl.expect(PseudoTerminal.prompt)
+    _ = try howl.enter("fn loud() {", until: PseudoTerminal.continuationPrompt)
+    _ = try howl.enter("print(\"ran\" + \"-loud\")", until: PseudoTerminal.continuationPrompt)
+    _ = try howl.enter("return {alpha: 1}", until: PseudoTerminal.continuationPrompt)
+    _ = try howl.enter("}")
+    try howl.send("loud().al\t")
+    try howl.send("\u{3}")
+    #expect(!(try howl.expect(PseudoTerminal.prompt)).contains("ran-loud"))
+    try howl.send("[loud()][0].al\t")
+    try howl.send("\u{3}")
+    #expect(!(try howl.expect(PseudoTerminal.prompt)).contains("ran-loud"))
+    #expect(try howl.enter("loud().alpha").contains("ran-loud"))
+  }
+
   @Test func ctrlCStopsARunningEntryButNotTheSession() throws {
     let home = try ScratchDirectory()
     let howl = try HowlProgram.interactive(home: home)

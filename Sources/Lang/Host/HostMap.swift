@@ -58,10 +58,7 @@ extension HostMap {
   public func contains(_ value: Value, in interpreter: Interpreter) throws -> Bool { try hasKey(value.description) }
   public var indexKeys: [String] { ((try? entryKeys()) ?? []).map(\.description) }
   public var memberNames: [String] { indexKeys + Members.mapMethods }
-  public var inlineDescription: String {
-    guard let entries = try? entries() else { return "<\(typeName)>" }
-    return Value.map(MapRef(entries)).repr
-  }
+  public var inlineDescription: String { get throws { try Value.map(MapRef(try entries())).checkedRepr() } }
 
   /// Whether `name` is one of the language's map methods.
   public func isMapMethod(_ name: String) -> Bool { Members.mapMethods.contains(name) }

@@ -24,10 +24,13 @@ public protocol HostObject: AnyObject {
   var memberNames: [String] { get }
   /// Keys valid inside `object["…"]`, for completion.
   var indexKeys: [String] { get }
-  /// One line: how the object shows inside a list or a message.
-  var inlineDescription: String { get }
-  /// How the REPL shows the object alone: a key/value block or a table.
-  var blockDescription: String { get }
+  /// One line: how the object shows inside a list or a message. Throws
+  /// when what it describes cannot be read (a broken `nodes.conf`), so that
+  /// printing reports the error as every other read does.
+  var inlineDescription: String { get throws }
+  /// How the REPL and `print` show the object alone: a key/value block or a
+  /// table. Throws as `inlineDescription` does.
+  var blockDescription: String { get throws }
   func isEqual(to other: HostObject) -> Bool
 }
 
@@ -59,7 +62,7 @@ extension HostObject {
   public var memberNames: [String] { [] }
   public var indexKeys: [String] { [] }
   public var inlineDescription: String { "<\(typeName)>" }
-  public var blockDescription: String { inlineDescription }
+  public var blockDescription: String { get throws { try inlineDescription } }
   public func isEqual(to other: HostObject) -> Bool { self === other }
 }
 

@@ -50,7 +50,9 @@ final class InterpolationNode: Node {
     for part in parts {
       switch part {
       case .text(let t): s += t
-      case .expr(let e): s += try e.eval(f).description
+      case .expr(let e):
+        let value = try e.eval(f)
+        do { s += try value.checkedDescription() } catch { throw locate(error) }
       }
     }
     return .string(s)

@@ -2,9 +2,9 @@
 enum Basics {
   /// How `print` shows a value: an object alone in full (a node as its
   /// block, a node set as its table), everything else as `str` does.
-  static func printed(_ v: Value) -> String {
-    if case .object(let o) = v { return o.blockDescription }
-    return v.description
+  static func printed(_ v: Value) throws -> String {
+    if case .object(let o) = v { return try o.blockDescription }
+    return try v.checkedDescription()
   }
 
   static func install(into i: Interpreter) {
@@ -12,7 +12,7 @@ enum Basics {
       try args.expect("print", count: 0...Int.max, labels: ["end", "sep"])
       let sep = try args.named("sep").map { try Library.string($0, "sep") } ?? " "
       let end = try args.named("end").map { try Library.string($0, "end") } ?? "\n"
-      interp.output(args.positional.map(Basics.printed).joined(separator: sep) + end)
+      interp.output(try args.positional.map(Basics.printed).joined(separator: sep) + end)
       return .null
     }
     i.define("len") { interp, args in

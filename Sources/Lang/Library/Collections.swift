@@ -48,7 +48,7 @@ enum Collections {
     i.define("join") { interp, args in
       try args.expect("join", count: 1...2)
       let sep = args.count == 2 ? try Library.string(args[1], "join()'s separator") : ""
-      return .string(try Library.iterate(args[0], interp).map(\.description).joined(separator: sep))
+      return .string(try Library.iterate(args[0], interp).map { try $0.checkedDescription() }.joined(separator: sep))
     }
     i.define("split") { _, args in
       try args.expect("split", count: 1...2)

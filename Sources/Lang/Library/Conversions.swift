@@ -4,11 +4,11 @@ enum Conversions {
   static func install(into i: Interpreter) {
     i.define("str") { _, args in
       try args.expect("str", count: 1...1)
-      return .string(args[0].description)
+      return .string(try args[0].checkedDescription())
     }
     i.define("repr") { _, args in
       try args.expect("repr", count: 1...1)
-      return .string(args[0].repr)
+      return .string(try args[0].checkedRepr())
     }
     i.define("int") { _, args in
       try args.expect("int", count: 1...1)

@@ -70,7 +70,7 @@ enum DataFormats {
     case .range, .function:
       throw LangError("to_yaml: a \(v.typeName) has no YAML form")
     default:
-      return Yams.Node(v.description)
+      return Yams.Node(try v.checkedDescription())
     }
   }
 }

@@ -43,7 +43,7 @@ enum JSON {
     case .range, .function:
       throw LangError("to_json: a \(v.typeName) has no JSON form")
     default:
-      out += jsonQuote(v.description)
+      out += jsonQuote(try v.checkedDescription())
     }
   }
 

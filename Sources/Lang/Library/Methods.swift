@@ -52,7 +52,7 @@ enum ListMethods {
       return .null
     case "join":
       try args.expect(fn, count: 0...1)
-      return .string(l.items.map(\.description).joined(separator: args.count == 1 ? try Library.string(args[0], "separator") : ""))
+      return .string(try l.items.map { try $0.checkedDescription() }.joined(separator: args.count == 1 ? try Library.string(args[0], "separator") : ""))
     case "map":
       try args.expect(fn, count: 1...1)
       return .list(try l.items.map { try interpreter.call(args[0], $0) })

@@ -13,7 +13,7 @@ enum System {
     }
     i.define("write") { _, args in
       try args.expect("write", count: 2...2)
-      try FileSystem.write(try Library.string(args[0], "write()'s path"), args[1].description)
+      try FileSystem.write(try Library.string(args[0], "write()'s path"), try args[1].checkedDescription())
       return .null
     }
     i.define("sh") { _, args in

@@ -33,15 +33,15 @@ public struct TextTable {
       guard case .list(let list) = args[0] else { throw LangError("table() takes a list of rows, not \(args[0].typeName)") }
       var header = try args.named("header").map { v -> [String] in
         guard case .list(let names) = v else { throw LangError("table()'s header is a list of column names") }
-        return names.items.map(\.description)
+        return try names.items.map { try $0.checkedDescription() }
       } ?? []
       var rows: [[String]] = []
       for row in list.items {
         switch row {
-        case .list(let cells): rows.append(cells.items.map(\.description))
+        case .list(let cells): rows.append(try cells.items.map { try $0.checkedDescription() })
         case .map(let map):
-          if header.isEmpty { header = map.entries.keys.map(\.description) }
-          rows.append(header.map { map.entries[string: $0]?.description ?? "" })
+          if header.isEmpty { header = try map.entries.keys.map { try $0.checkedDescription() } }
+          rows.append(try header.map { try map.entries[string: $0]?.checkedDescription() ?? "" })
         default: throw LangError("table() rows are lists or maps, not \(row.typeName)")
         }
       }

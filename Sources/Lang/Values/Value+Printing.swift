@@ -1,18 +1,34 @@
 extension Value: CustomStringConvertible {
   /// What `print` and `str` show: strings bare, everything else as written.
+  /// For messages: an object that cannot describe itself shows as `<type>`.
   public var description: String {
     if case .string(let s) = self { return s }
     return repr
   }
 
-  /// The value as it would be written in source: strings quoted.
+  /// The value as it would be written in source: strings quoted. For
+  /// messages, as `description` is.
   public var repr: String {
     var out = ""
-    write(to: &out, depth: 0)
+    write(to: &out, depth: 0) { (try? $0.inlineDescription) ?? "<\($0.typeName)>" }
     return out
   }
 
-  private func write(to out: inout String, depth: Int) {
+  /// `description` for output (`print`, `str`, interpolation): an object
+  /// that cannot describe itself throws its error.
+  public func checkedDescription() throws -> String {
+    if case .string(let s) = self { return s }
+    return try checkedRepr()
+  }
+
+  /// `repr` for output, throwing as `checkedDescription` does.
+  public func checkedRepr() throws -> String {
+    var out = ""
+    try write(to: &out, depth: 0) { try $0.inlineDescription }
+    return out
+  }
+
+  private func write(to out: inout String, depth: Int, object: (HostObject) throws -> String) rethrows {
     guard depth < 50 else { out += "…"; return }
     switch self {
     case .null: out += "nil"
@@ -31,7 +47,7 @@ extension Value: CustomStringConvertible {
       out += "["
       for (i, item) in l.items.enumerated() {
         if i > 0 { out += ", " }
-        item.write(to: &out, depth: depth + 1)
+        try item.write(to: &out, depth: depth + 1, object: object)
       }
       out += "]"
     case .map(let m):
@@ -40,13 +56,17 @@ extension Value: CustomStringConvertible {
       for (k, v) in m.entries.pairs {
         if !first { out += ", " }
         first = false
-        if case .string(let s) = k, Value.isPlainKey(s) { out += s } else { k.write(to: &out, depth: depth + 1) }
+        if case .string(let s) = k, Value.isPlainKey(s) {
+          out += s
+        } else {
+          try k.write(to: &out, depth: depth + 1, object: object)
+        }
         out += ": "
-        v.write(to: &out, depth: depth + 1)
+        try v.write(to: &out, depth: depth + 1, object: object)
       }
       out += "}"
     case .function(let f): out += f.kind == .native ? "<builtin \(f.name)>" : "<fn \(f.name)>"
-    case .object(let o): out += o.inlineDescription
+    case .object(let o): out += try object(o)
     }
   }
 

@@ -71,11 +71,8 @@ final class ProfileCollection: HostObject {
     }
   }
 
-  var inlineDescription: String { "profiles \(((try? names()) ?? []).joined(separator: ", "))" }
-  var blockDescription: String {
-    guard let refs = try? names().map({ EntityRef(cluster, .profile, $0) }) else { return inlineDescription }
-    return ProfileTable.render(refs)
-  }
+  var inlineDescription: String { get throws { "profiles \(try names().joined(separator: ", "))" } }
+  var blockDescription: String { get throws { ProfileTable.render(try names().map { EntityRef(cluster, .profile, $0) }) } }
 }
 
 /// Names of nodes, profiles, images and exports: what Warewulf accepts.

@@ -104,9 +104,7 @@ final class EntityRef: HostObject, FieldOwner {
 
   var inlineDescription: String { "\(typeName) \(id)" }
 
-  var blockDescription: String {
-    (try? EntityBlock.render(self)) ?? inlineDescription
-  }
+  var blockDescription: String { get throws { try EntityBlock.render(self) } }
 
   func isEqual(to other: HostObject) -> Bool {
     guard let o = other as? EntityRef else { return false }

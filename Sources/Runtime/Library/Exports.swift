@@ -120,16 +120,18 @@ final class ExportCollection: HostObject {
     return parts.isEmpty ? "root" : parts
   }
 
-  var inlineDescription: String { "exports \(((try? names()) ?? []).joined(separator: ", "))" }
+  var inlineDescription: String { get throws { "exports \(try names().joined(separator: ", "))" } }
 
   var blockDescription: String {
-    guard let state = try? cluster.session().working else { return inlineDescription }
-    var table = TextTable(header: ["NAME", "PATH", "OPTIONS", "MOUNTED BY"])
-    for (name, entry) in state.server.exports {
-      let mounters = state.cluster.mounters(ofExport: name)
-      table.rows.append([name, entry.path, entry.options, mounters.isEmpty ? "-" : mounters.joined(separator: ", ")])
+    get throws {
+      let state = try cluster.session().working
+      var table = TextTable(header: ["NAME", "PATH", "OPTIONS", "MOUNTED BY"])
+      for (name, entry) in state.server.exports {
+        let mounters = state.cluster.mounters(ofExport: name)
+        table.rows.append([name, entry.path, entry.options, mounters.isEmpty ? "-" : mounters.joined(separator: ", ")])
+      }
+      return table.render()
     }
-    return table.render()
   }
 }
 
@@ -174,8 +176,10 @@ final class ExportRef: HostObject {
 
   var inlineDescription: String { "export \(name)" }
   var blockDescription: String {
-    guard let e = try? entry() else { return inlineDescription }
-    return "export \(name)\n  path       \(e.path)\n  options    \(e.options)" + (e.image.map { "\n  image      \($0)" } ?? "")
+    get throws {
+      let e = try entry()
+      return "export \(name)\n  path       \(e.path)\n  options    \(e.options)" + (e.image.map { "\n  image      \($0)" } ?? "")
+    }
   }
 
   func isEqual(to other: HostObject) -> Bool { (other as? ExportRef)?.name == name }

@@ -159,15 +159,17 @@ final class ImageRef: HostObject {
 
   var inlineDescription: String { "image \(name)" }
   var blockDescription: String {
-    let excludes = (try? entry().excludes) ?? []
-    var lines = ["image \(name)", "  root       \(rootDirectory)", "  excludes   \(Value.list(excludes.map { .string($0) }).repr)"]
-    if let record = buildRecord {
-      lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) \(record.compression.rawValue))")
-      lines.append("  kernel     \(record.kernelVersion ?? "none found")")
-    } else {
-      lines.append("  built      never")
+    get throws {
+      let excludes = try entry().excludes
+      var lines = ["image \(name)", "  root       \(rootDirectory)", "  excludes   \(Value.list(excludes.map { .string($0) }).repr)"]
+      if let record = buildRecord {
+        lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) \(record.compression.rawValue))")
+        lines.append("  kernel     \(record.kernelVersion ?? "none found")")
+      } else {
+        lines.append("  built      never")
+      }
+      return lines.joined(separator: "\n")
     }
-    return lines.joined(separator: "\n")
   }
 
   func isEqual(to other: HostObject) -> Bool { (other as? ImageRef)?.name == name }

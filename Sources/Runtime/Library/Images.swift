@@ -137,14 +137,17 @@ final class ImageCollection: HostObject {
     return base
   }
 
-  var inlineDescription: String { "images \(((try? names()) ?? []).joined(separator: ", "))" }
+  var inlineDescription: String { get throws { "images \(try names().joined(separator: ", "))" } }
 
   var blockDescription: String {
-    guard let session = try? cluster.session() else { return inlineDescription }
-    for marked in ImportMarker.markedNames(stateDirectory: cluster.store.stateDirectory) {
-      reconcile(ImagePaths(name: marked, stateDirectory: cluster.store.stateDirectory), session)
+    get throws {
+      let session = try cluster.session()
+      for marked in ImportMarker.markedNames(stateDirectory: cluster.store.stateDirectory) {
+        reconcile(ImagePaths(name: marked, stateDirectory: cluster.store.stateDirectory), session)
+      }
+      return ImageTable.render(session.working, stateDirectory: cluster.store.stateDirectory,
+                               merged: { try? self.cluster.merged($0) })
     }
-    return ImageTable.render(session.working, stateDirectory: cluster.store.stateDirectory, merged: { try? self.cluster.merged($0) })
   }
 }
 

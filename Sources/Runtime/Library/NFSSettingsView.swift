@@ -54,19 +54,24 @@ final class NFSSettingsView: HostObject {
   }
 
   var inlineDescription: String {
-    guard let nfs = try? cluster.session().working.server.nfs else { return "nfs" }
-    var parts = [nfs.enabled ? "backend \(nfs.backend.rawValue)" : "disabled"]
-    if !nfs.ganeshaConfig.isEmpty { parts.append("ganesha config \(nfs.ganeshaConfig)") }
-    if !nfs.ganeshaPidFile.isEmpty { parts.append("ganesha pid file \(nfs.ganeshaPidFile)") }
-    return parts.joined(separator: ", ")
+    get throws {
+      let nfs = try cluster.session().working.server.nfs
+      var parts = [nfs.enabled ? "backend \(nfs.backend.rawValue)" : "disabled"]
+      if !nfs.ganeshaConfig.isEmpty { parts.append("ganesha config \(nfs.ganeshaConfig)") }
+      if !nfs.ganeshaPidFile.isEmpty { parts.append("ganesha pid file \(nfs.ganeshaPidFile)") }
+      return parts.joined(separator: ", ")
+    }
   }
 
   var blockDescription: String {
-    var lines = ["server.nfs"]
-    for name in NFSSettingsView.fields {
-      guard let v = try? value(of: name), v != .null else { continue }
-      lines.append("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + (v.stringValue ?? v.repr))
+    get throws {
+      var lines = ["server.nfs"]
+      for name in NFSSettingsView.fields {
+        let v = try value(of: name)
+        guard v != .null else { continue }
+        lines.append("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + (v.stringValue ?? v.repr))
+      }
+      return lines.joined(separator: "\n")
     }
-    return lines.joined(separator: "\n")
   }
 }

@@ -140,8 +140,8 @@ class NodeSet: HostBroadcast, FieldOwner {
     return p
   }
 
-  var inlineDescription: String { "nodes \((try? Hostlist.compress(ids())) ?? "")" }
-  var blockDescription: String { (try? NodeTable.render(refs())) ?? inlineDescription }
+  var inlineDescription: String { get throws { "nodes \(Hostlist.compress(try ids()))" } }
+  var blockDescription: String { get throws { try NodeTable.render(refs()) } }
 
   func isEqual(to other: HostObject) -> Bool {
     guard let o = other as? NodeSet else { return false }

@@ -70,12 +70,14 @@ final class OverlayCollection: HostObject {
 
   var inlineDescription: String { "overlays \(store.names().joined(separator: ", "))" }
   var blockDescription: String {
-    var table = TextTable(header: ["NAME", "SITE", "FILES"])
-    for name in store.names() {
-      guard let overlay = store.overlay(name) else { continue }
-      table.rows.append([name, overlay.isSite ? "yes" : "", String((try? overlay.files().count) ?? 0)])
+    get throws {
+      var table = TextTable(header: ["NAME", "SITE", "FILES"])
+      for name in store.names() {
+        guard let overlay = store.overlay(name) else { continue }
+        table.rows.append([name, overlay.isSite ? "yes" : "", String(try overlay.files().count)])
+      }
+      return table.render()
     }
-    return table.render()
   }
 }
 

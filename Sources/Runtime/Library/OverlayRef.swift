@@ -100,9 +100,11 @@ final class OverlayRef: HostObject {
 
   var inlineDescription: String { "overlay \(name)" }
   var blockDescription: String {
-    guard let overlay = try? overlay() else { return "overlay \(name) (missing)" }
-    let files = (try? overlay.files()) ?? []
-    return (["overlay \(name)\(overlay.isSite ? " (site)" : " (stock)")"] + files.map { "  " + $0 }).joined(separator: "\n")
+    get throws {
+      guard let overlay = try? overlay() else { return "overlay \(name) (missing)" }
+      let files = try overlay.files()
+      return (["overlay \(name)\(overlay.isSite ? " (site)" : " (stock)")"] + files.map { "  " + $0 }).joined(separator: "\n")
+    }
   }
 
   func isEqual(to other: HostObject) -> Bool { (other as? OverlayRef)?.name == name }

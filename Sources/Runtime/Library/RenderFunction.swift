@@ -11,7 +11,7 @@ enum RenderFunction {
       }
       do {
         let template = try Template(name: "render").parse(text)
-        return .string(try template.render(args.count == 2 ? templateValue(args[1]) : .null))
+        return .string(try template.render(args.count == 2 ? try templateValue(args[1]) : .null))
       } catch let error as TemplateError {
         throw LangError(error.description)
       } catch let error as LangError {
@@ -24,7 +24,7 @@ enum RenderFunction {
 
   /// A Howl value as template data. Addresses, sizes and other typed values
   /// become the strings Howl prints for them.
-  static func templateValue(_ v: Value, depth: Int = 0) -> TemplateValue {
+  static func templateValue(_ v: Value, depth: Int = 0) throws -> TemplateValue {
     guard depth < 100 else { return .null }
     switch v {
     case .null: return .null
@@ -32,13 +32,13 @@ enum RenderFunction {
     case .int(let i): return .int(i)
     case .float(let f): return .float(f)
     case .string(let s): return .string(s)
-    case .list(let l): return .list(l.items.map { templateValue($0, depth: depth + 1) })
+    case .list(let l): return .list(try l.items.map { try templateValue($0, depth: depth + 1) })
     case .range(let lo, let hi): return .list(hi < lo ? [] : (lo...min(hi, lo + 10_000_000)).map { .int($0) })
     case .map(let m):
       var entries: [String: TemplateValue] = [:]
-      for (k, value) in m.entries.pairs { entries[k.description] = templateValue(value, depth: depth + 1) }
+      for (k, value) in m.entries.pairs { entries[k.description] = try templateValue(value, depth: depth + 1) }
       return .map(TemplateMap(entries))
-    case .object(let o): return .string(o.inlineDescription)
+    case .object(let o): return .string(try o.inlineDescription)
     case .function(let f): return .string("<fn \(f.name)>")
     default: return .string(v.description)
     }

@@ -98,13 +98,16 @@ final class ServerView: HostObject {
 
   var inlineDescription: String { "server" }
   var blockDescription: String {
-    var lines = ["server"]
-    for name in ServerView.fields {
-      guard let v = try? value(of: name), v != .null else { continue }
-      let text: String
-      if case .object(let o) = v { text = o.inlineDescription } else { text = v.stringValue ?? v.repr }
-      lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + text)
+    get throws {
+      var lines = ["server"]
+      for name in ServerView.fields {
+        let v = try value(of: name)
+        guard v != .null else { continue }
+        let text: String
+        if case .object(let o) = v { text = try o.inlineDescription } else { text = v.stringValue ?? v.repr }
+        lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + text)
+      }
+      return lines.joined(separator: "\n")
     }
-    return lines.joined(separator: "\n")
   }
 }

@@ -53,7 +53,7 @@ enum EntityBlock {
         let view = NetdevsView(e, path, label: spec.name)
         for name in try view.names() {
           guard case .object(let device) = view.device(name) else { continue }
-          lines.append("  " + "netdevs.\(name)".padding(toLength: 17, withPad: " ", startingAt: 0) + device.inlineDescription)
+          lines.append("  " + "netdevs.\(name)".padding(toLength: 17, withPad: " ", startingAt: 0) + (try device.inlineDescription))
         }
         continue
       }
@@ -75,7 +75,7 @@ enum EntityBlock {
       if case .list(let l) = value, l.items.isEmpty { continue }
       let text: String
       switch value {
-      case .object(let o): text = o.inlineDescription
+      case .object(let o): text = try o.inlineDescription
       case .string(let s): text = s
       default: text = value.repr
       }

@@ -93,12 +93,14 @@ final class SectionView: HostBroadcast {
   }
 
   var inlineDescription: String {
-    var parts: [String] = []
-    for spec in fields {
-      guard let v = try? owner.shared(path.appending(spec.key), label: spec.name) else { continue }
-      parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
+    get throws {
+      var parts: [String] = []
+      for spec in fields {
+        guard let v = try owner.shared(path.appending(spec.key), label: "\(label).\(spec.name)") else { continue }
+        parts.append("\(spec.name): \(try ConfConversion.value(v, kind: spec.kind).checkedRepr())")
+      }
+      return "{" + parts.joined(separator: ", ") + "}"
     }
-    return "{" + parts.joined(separator: ", ") + "}"
   }
 }
 

@@ -47,6 +47,7 @@ class NodeSet: HostObject {
         return .object(NodeSet(cluster, ids: kept))
       })
     default:
+      if let bmc = BMCMembers.member(name, ids: try ids(), single: false, cluster) { return bmc }
       let values = try refs().map { try $0.member(name, in: interpreter) }
       guard let first = values.first else { return .null }
       guard values.allSatisfy({ $0 == first }) else {

@@ -89,7 +89,7 @@ final class SectionView: HostObject {
     var parts: [String] = []
     for spec in fields {
       guard let v = try? owner.effective(FieldPath(path.keys + [spec.key])) else { continue }
-      parts.append("\(spec.name): \(ConfConversion.value(v, kind: spec.kind).repr)")
+      parts.append("\(spec.name): \(Secrets.isSecret(spec.key) ? Secrets.mask : ConfConversion.value(v, kind: spec.kind).repr)")
     }
     return "{" + parts.joined(separator: ", ") + "}"
   }

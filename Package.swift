@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),
     .testTarget(name: "BMCTests", dependencies: ["BMC", "Runtime"]),
     .testTarget(name: "ServicesTests", dependencies: [
-      "Services", "Runtime",
+      "Services", "Runtime", "BMC",
       .product(name: "NIOCore", package: "swift-nio"),
       .product(name: "NIOPosix", package: "swift-nio"),
     ]),

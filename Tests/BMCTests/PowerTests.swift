@@ -150,4 +150,24 @@ struct PowerTests {
     let mode = try FileManager.default.attributesOfItem(atPath: scratch.path + "/etc/howl/nodes.conf")[.posixPermissions] as? Int
     #expect(mode == 0o600)
   }
+
+  @Test func sensorsPrintAsATableAndIterateAsRecords() throws {
+    let scratch = try Scratch()
+    let bmc = try bmcs(["n1"], net: 8, scratch: scratch)
+    try cluster("n1", net: 8, root: scratch.path)
+    let r = try Run.howl("""
+      print(nodes["n1"].sensors())
+      for s in nodes["n1"].sensors() { print(s.name, s.value, s.unit, s.status) }
+      """, root: scratch.path)
+    #expect(r.status == 0, "\(r.errors)")
+    #expect(r.output == """
+      SENSOR    VALUE   UNIT       STATUS
+      CPU Temp  45.000  degrees C  ok
+      Fan 1     60.000  RPM        ok
+      CPU Temp 45.000 degrees C ok
+      Fan 1 60.000 RPM ok
+
+      """, "\(r.output)")
+    withExtendedLifetime(bmc) {}
+  }
 }

@@ -15,9 +15,9 @@ final class SimulatedBMC {
   let directory: String
   private var pid: pid_t = 0
 
-  /// `config` replaces the chassis lines of lan.conf (a VM's startcmd, for one).
+  /// `sol`: the serial device of the node's console, for Serial-over-LAN.
   init(node: String, address: String, port: Int, in scratch: String, user: String = "admin", password: String = "s3cret",
-       chassis: String? = nil) throws {
+       sol: String? = nil) throws {
     self.node = node
     self.address = address
     self.port = port
@@ -37,7 +37,8 @@ final class SimulatedBMC {
           allowed_auths_admin \(auths)
           guid a123456789abcdefa123456789abcdef
         endlan
-        \(chassis ?? "chassis_control \"\(SimulatedBMC.fixtures)/chassis.sh \(node) \(directory)/chassis\"")
+        chassis_control "\(SimulatedBMC.fixtures)/chassis.sh \(node) \(directory)/chassis"
+        \(sol.map { "sol \"\($0)\" 115200" } ?? "")
         user 2 true "\(user)" "\(password)" admin 10 \(auths)
 
       """

@@ -89,6 +89,12 @@ struct PowerTests {
     #expect(lines.dropFirst(2).first == "[\"n4\"] n[1-3]", "\(r.output)")
     #expect(!r.output.contains("s3cret") && !r.errors.contains("s3cret"))
     #expect(all.prefix(3).allSatisfy { $0.chassis("power") == "1" } && all[3].chassis("power") == nil)
+    // `use nodes` selects a set; one node's failure fails the script at its line.
+    let set = try Run.howl("use nodes \"n[1-3]\"\nprint(node.power.status())", root: scratch.path)
+    #expect(set.output == "n[1-3]  on\n", "\(set.errors)")
+    let one = try Run.howl("print(nodes[\"n4\"].power.status())", root: scratch.path)
+    #expect(one.status == 1)
+    #expect(one.errors.contains(":1:7: error: n4: power status failed: BMC 127.0.4.4:\(Self.port) refused the session"), "\(one.errors)")
   }
 
   @Test func unhandledFailuresFailTheScriptAfterEveryNodeWasTried() throws {

@@ -145,6 +145,8 @@ struct PowerTests {
       print(nodes["n1"].power.command("on"))
       print(nodes["n1"])
       print(nodes["n1"].ipmi)
+      print(explain(nodes["n1"], "ipmi"))
+      print(explain(nodes["n1"], "ipmi.password"))
       nodes["n1"].ipmi.password = "newer secret"
       print(diff())
       """, root: scratch.path)

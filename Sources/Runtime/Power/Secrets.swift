@@ -15,6 +15,21 @@ public enum Secrets {
     return mask
   }
 
+  /// `value` (found at `path`) with every secret in it masked, maps searched.
+  static func masked(_ value: ConfValue, at path: FieldPath) -> ConfValue {
+    func mask(_ value: ConfValue, _ key: String) -> ConfValue {
+      switch value {
+      case .scalar(let text, _): return isSecret(key) && !text.isEmpty ? .string(Secrets.mask) : value
+      case .list: return value
+      case .map(let map):
+        var out = map
+        for (k, v) in map { out[k] = mask(v, k) }
+        return .map(out)
+      }
+    }
+    return mask(value, path.keys.last ?? "")
+  }
+
   /// Whether any node or profile holds a password (nodes.conf is then
   /// written readable by its owner only).
   static func present(in cluster: ClusterConfig) -> Bool {

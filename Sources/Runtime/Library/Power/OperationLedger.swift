@@ -44,7 +44,4 @@ public final class OperationLedger {
                      suggestion: "keep the result to handle it: let r = nodes[…].power.on(); r.failed.power.on()",
                      notes: notes)
   }
-
-  /// Forgets what was recorded (the REPL starts each line afresh).
-  public func clear() { entries = [] }
 }

@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Howl: provisioning for HPC clusters, driven by a small language.
 ///
-/// Dependencies point one way: howl → Services → Runtime → Lang.
+/// Dependencies point one way: howl → Services → Runtime → Lang; howl → BMC → Runtime.
 let package = Package(
   name: "Howl",
   products: [
@@ -55,10 +55,12 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]),
+    // The nodes' BMCs through ipmitool: what Runtime's BMCController asks for.
+    .target(name: "BMC", dependencies: ["Runtime"]),
     .executableTarget(
       name: "howl",
       dependencies: [
-        "Services", "Runtime", "Lang", "CLibedit",
+        "Services", "BMC", "Runtime", "Lang", "CLibedit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -73,8 +75,9 @@ let package = Package(
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang", "SpecSupport"]),
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),
+    .testTarget(name: "BMCTests", dependencies: ["BMC", "Runtime"]),
     .testTarget(name: "ServicesTests", dependencies: [
-      "Services", "Runtime",
+      "Services", "Runtime", "BMC",
       .product(name: "NIOCore", package: "swift-nio"),
       .product(name: "NIOPosix", package: "swift-nio"),
     ]),

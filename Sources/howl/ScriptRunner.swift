@@ -13,6 +13,7 @@ struct ScriptRunner {
     let session = Session(arguments: arguments)
     do {
       try session.interpreter.run(file)
+      if let failures = session.cluster.operations.unhandledFailures() { throw failures }
       fflush(stdout)
       if dryRun {
         let lines = session.cluster.diff()

@@ -2,6 +2,7 @@ import Foundation
 import Lang
 import Runtime
 import Services
+import BMC
 
 /// One interpreter with everything installed: the standard library, the
 /// module search path for `import`, and (as it grows) the cluster.
@@ -23,6 +24,7 @@ final class Session {
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))
     cluster.exportApplier = NFSExportManager(root: root)
+    cluster.bmc = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

@@ -6,6 +6,10 @@ public final class ClusterContext {
   public let store: Store
   /// What `exports.apply()` calls; nil where no NFS manager is installed.
   public var exportApplier: (any ExportApplying)?
+  /// What `node.power`, `boot_once`, `sensors` and `console` use; nil where no BMC controller is installed.
+  public var bmc: (any BMCController)?
+  /// Operations across nodes whose failures the script has yet to look at.
+  public let operations = OperationLedger()
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -33,7 +33,7 @@ enum ClusterFunctions {
     if contributions.isEmpty { return "\(node.id) \(field): not set" }
     var lines = ["\(node.id) \(field):"]
     for c in contributions {
-      lines.append("  \(String(describing: c.effect).padding(toLength: 10, withPad: " ", startingAt: 0)) \(ConfConversion.data(c.value).repr)  (\(c.source))")
+      lines.append("  \(String(describing: c.effect).padding(toLength: 10, withPad: " ", startingAt: 0)) \(ConfConversion.data(Secrets.masked(c.value, at: keys)).repr)  (\(c.source))")
     }
     return lines.joined(separator: "\n")
   }

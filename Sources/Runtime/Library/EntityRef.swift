@@ -22,7 +22,7 @@ final class EntityRef: HostObject, FieldOwner {
   var specs: [FieldSpec] { FieldSpec.entity.filter { !$0.nodeOnly || kind == .node } }
 
   var memberNames: [String] {
-    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain"] : [])
+    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain"] + BMCMembers.names : [])
   }
 
   // MARK: - Reading
@@ -64,6 +64,7 @@ final class EntityRef: HostObject, FieldOwner {
         return .string(try ClusterFunctions.explain(self, field: try ClusterFunctions.text(args[0], "explain()'s field")))
       })
     }
+    if kind == .node, let bmc = BMCMembers.member(name, ids: [id], single: true, cluster) { return bmc }
     if FieldSpec.primaryShortcuts.contains(name) {
       let spec = FieldSpec.find(name, in: FieldSpec.netdev)!
       return try read(spec, at: FieldPath(["network devices", try primaryNetwork(), spec.key]))

@@ -59,6 +59,7 @@ class NodeSet: HostBroadcast, FieldOwner {
         return .object(NodeSet(cluster, ids: kept))
       })
     default:
+      if let bmc = BMCMembers.member(name, ids: try ids(), single: false, cluster) { return bmc }
       if let spec = FieldSpec.find(name, in: FieldSpec.entity), let view = view(spec, at: FieldPath([spec.key]), label: spec.name) {
         return view
       }

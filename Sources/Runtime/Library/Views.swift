@@ -97,7 +97,7 @@ final class SectionView: HostBroadcast {
       var parts: [String] = []
       for spec in fields {
         guard let v = try owner.shared(path.appending(spec.key), label: "\(label).\(spec.name)") else { continue }
-        parts.append("\(spec.name): \(try ConfConversion.value(v, kind: spec.kind).checkedRepr())")
+        parts.append("\(spec.name): \(Secrets.isSecret(spec.key) ? Secrets.mask : try ConfConversion.value(v, kind: spec.kind).checkedRepr())")
       }
       return "{" + parts.joined(separator: ", ") + "}"
     }

@@ -52,10 +52,10 @@ public enum StateDiff {
     }
     var out: [String] = []
     for (path, value) in after where before[path] != value && !isEmptyMapWithEntries(path, value, in: before) {
-      out.append("\(path) \(before[path].map(\.description) ?? "(unset)") → \(value)")
+      out.append("\(path) \(before[path].map { Secrets.shown($0, at: path) } ?? "(unset)") → \(Secrets.shown(value, at: path))")
     }
     for (path, value) in before where after[path] == nil && !isEmptyMapWithEntries(path, value, in: after) {
-      out.append("\(path) \(value) → (unset)")
+      out.append("\(path) \(Secrets.shown(value, at: path)) → (unset)")
     }
     return out
   }

@@ -43,10 +43,11 @@ public enum AtomicFile {
   /// Replaces `path` with `text` so that readers see the old or the new
   /// bytes, never a mix, even across a crash: a temporary file in the same
   /// directory, written, fsynced, renamed over `path`, then the directory fsynced.
-  public static func write(_ text: String, to path: String) throws {
+  /// The file gets `mode` (less the umask).
+  public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
     let directory = parent(of: path)
     let temporary = "\(directory)/.\(basename(of: path)).\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     if fd < 0 { throw SystemError(operation: "create", path: temporary, code: errno) }
     var ok = false
     defer {

@@ -76,7 +76,8 @@ public final class Store {
       if target.cluster != current.cluster {
         let layout = (try AtomicFile.read(nodesConfPath)).map(YAMLLayout.detect(in:)) ?? YAMLLayout()
         let text = NodesConf.serialize(target.cluster, layout: layout)
-        try AtomicFile.write(text, to: nodesConfPath)
+        // Readable by its owner only once it holds a BMC password.
+        try AtomicFile.write(text, to: nodesConfPath, mode: Secrets.present(in: target.cluster) ? 0o600 : 0o644)
         cache[nodesConfPath] = (text, target.cluster, nil)
       }
       if target.server != current.server {

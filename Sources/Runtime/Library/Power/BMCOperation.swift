@@ -1,0 +1,66 @@
+import Lang
+
+/// Running one BMC action on nodes: their BMC settings gathered on the
+/// interpreter's thread, the work done by the installed `BMCController`
+/// (in parallel, off this thread), plain replies handed back.
+enum BMCOperation {
+  static let defaultFanout = 50
+  static let defaultTimeout = 10.0
+
+  static func controller(_ cluster: ClusterContext) throws -> any BMCController {
+    guard let bmc = cluster.bmc else { throw LangError("this howl has no BMC controller installed") }
+    return bmc
+  }
+
+  static func targets(_ ids: [String], _ cluster: ClusterContext) throws -> [BMCTarget] {
+    try ids.map { BMCTarget(node: $0, try cluster.merged($0)) }
+  }
+
+  /// `fanout:` (a count) and `timeout:` (a duration or seconds) from a call.
+  static func options(_ args: Arguments, _ function: String) throws -> (fanout: Int, timeout: Double) {
+    var fanout = defaultFanout
+    if let v = args.named("fanout") {
+      guard case .int(let n) = v, n > 0 else { throw LangError("fanout: is a number of nodes at once, at least 1") }
+      fanout = n
+    }
+    var timeout = defaultTimeout
+    if let v = args.named("timeout") {
+      switch v {
+      case .duration(let ms) where ms > 0: timeout = Double(ms) / 1000
+      case .int(let s) where s > 0: timeout = Double(s)
+      case .float(let s) where s > 0: timeout = s
+      default: throw LangError("timeout: is a duration (10s) or a number of seconds, more than 0")
+      }
+    }
+    return (fanout, timeout)
+  }
+
+  /// One reply per node. A node without a BMC address fails here without
+  /// reaching the controller.
+  static func run(_ action: BMCAction, _ ids: [String], _ cluster: ClusterContext, fanout: Int, timeout: Double) throws -> [BMCReply] {
+    let bmc = try controller(cluster)
+    let targets = try targets(ids, cluster)
+    let reachable = targets.indices.filter { !targets[$0].ipaddr.isEmpty }
+    let answers = bmc.perform(action, on: reachable.map { targets[$0] }, fanout: fanout, timeout: timeout)
+    var replies = [BMCReply](repeating: .failed("no BMC address (set ipmi.ipaddr)"), count: targets.count)
+    for (position, index) in reachable.enumerated() { replies[index] = answers[position] }
+    return replies
+  }
+
+  /// One node's action: its outcome, or a thrown error naming the node.
+  static func single(_ action: BMCAction, _ id: String, _ cluster: ClusterContext, timeout: Double) throws -> String {
+    switch try run(action, [id], cluster, fanout: 1, timeout: timeout)[0] {
+    case .ok(let outcome): return outcome
+    case .failed(let message): throw LangError("\(id): \(action.description) failed: \(message)")
+    }
+  }
+
+  /// The shown command line of each node (`node.power.command("on")`).
+  static func commandLines(_ action: BMCAction, _ ids: [String], _ cluster: ClusterContext) throws -> [String] {
+    let bmc = try controller(cluster)
+    return try targets(ids, cluster).map { target in
+      guard !target.ipaddr.isEmpty else { throw LangError("\(target.node) has no BMC address (set ipmi.ipaddr)") }
+      return try bmc.commandLine(action, for: target)
+    }
+  }
+}

@@ -191,7 +191,7 @@ public final class BootServer: @unchecked Sendable {
       if problem.blocksBoot {
         logger.warning("cannot boot: \(problem.line)")
         for node in problem.nodes {
-          unbootable[node, default: []].append("\(problem.what); fix: \(ReadinessProblem.fix(problem, for: node))")
+          unbootable[node, default: []].append("\(problem.what); fix: \(problem.fix(for: node))")
         }
       } else {
         logger.notice("check: \(problem.line)")

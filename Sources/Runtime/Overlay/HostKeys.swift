@@ -9,17 +9,15 @@ public enum HostKeys {
   /// Warewulf's default `ssh.key types`, the keys the stock overlay holds.
   public static let types = ["ed25519", "ecdsa", "rsa"]
 
-  /// The directory of the keys under a config directory (`$HOWL_ROOT/etc/howl`).
-  public static func directory(in configDirectory: String) -> String { configDirectory + "/keys" }
-
-  /// Makes the keys of every type that has none. Returns the types made.
+  /// Makes the keys of every type that has none in `configDirectory`/keys
+  /// (`configDirectory` is `$HOWL_ROOT/etc/howl`). Returns the types made.
   /// Each pair is generated under a temporary name and renamed into place,
   /// public key first, so a reader never sees a private key without its
   /// public one, and two processes making them at once both end with one pair.
   /// - Throws: `OverlayError` if `ssh-keygen` is missing or fails.
   @discardableResult
   public static func ensure(in configDirectory: String) throws -> [String] {
-    let keys = directory(in: configDirectory)
+    let keys = configDirectory + "/keys"
     let missing = types.filter { !FileManager.default.fileExists(atPath: keys + "/ssh_host_\($0)_key") }
     guard !missing.isEmpty else { return [] }
     guard let keygen = ["/usr/bin/ssh-keygen", "/bin/ssh-keygen", "/usr/local/bin/ssh-keygen"]

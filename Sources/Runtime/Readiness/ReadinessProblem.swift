@@ -40,10 +40,8 @@ public struct ReadinessProblem: Equatable, Sendable {
     return "\(Hostlist.compress(checked)): ready to boot (\(checked.count) node\(checked.count == 1 ? "" : "s"))"
   }
 
-  /// How to fix `problem` for `node` alone.
-  public static func fix(_ problem: ReadinessProblem, for node: String) -> String {
-    problem.fixTemplate.replacingOccurrences(of: "{nodes}", with: node)
-  }
+  /// How to fix it for `node` alone.
+  public func fix(for node: String) -> String { fixTemplate.replacingOccurrences(of: "{nodes}", with: node) }
 
   /// One line: `n[1-4]: no overlay provides /init; fix: profiles["default"].overlays += ["wwinit"]`.
   public var line: String { "\(Hostlist.compress(nodes)): \(what); fix: \(fix)" }

@@ -24,13 +24,14 @@ public final class ReadinessCheck {
 
   private var imageCache: [String: ImageFacts] = [:]
   private var overlayCache: [String: [OverlayEntry]?] = [:]
+  private var listCache: [String: ListFacts] = [:]
 
   /// A check of `state` under `root` (`$HOWL_ROOT`). `servedExports` is what
   /// the NFS server was last given (`ExportApplying.servedExports`);
   /// `address`/`netmask` override the server's own (`howl serve` may take
   /// them from its interface).
-  public convenience init(state: ClusterState, root: String, overlays: OverlayStore? = nil, servedExports: [String: String]? = nil,
-              address: String? = nil, netmask: String? = nil) {
+  public convenience init(state: ClusterState, root: String, overlays: OverlayStore? = nil,
+                          servedExports: [String: String]? = nil, address: String? = nil, netmask: String? = nil) {
     self.init(state: state, root: root, overlays: overlays, servedExports: servedExports, address: address, netmask: netmask,
               fingerprints: true)
   }
@@ -81,8 +82,10 @@ public final class ReadinessCheck {
     let new = ReadinessCheck(state: after, root: root, fingerprints: false)
     var fresh: [ReadinessProblem] = []
     for id in changed {
+      let blocking = new.problems(of: id).filter(\.blocksBoot)
+      guard !blocking.isEmpty else { continue }
       let had = Set(old.problems(of: id).filter(\.blocksBoot).map(\.what))
-      fresh += new.problems(of: id).filter { $0.blocksBoot && !had.contains($0.what) }
+      fresh += blocking.filter { !had.contains($0.what) }
     }
     return fold(fresh).map { "\(Hostlist.compress($0.nodes)) cannot boot: \($0.what); fix: \($0.fix)" }
   }
@@ -142,6 +145,7 @@ public final class ReadinessCheck {
   }
 
   /// Checks the node's image and kernel; returns the image's facts when it has one to boot.
+  /// `owner` is what a fix sets the field on: the node's first profile, else the node.
   private func checkImage(_ node: MergedNode, owner: String, add: Add) -> ImageFacts? {
     guard let name = node.value(at: FieldPath("image name"))?.stringValue, !name.isEmpty else {
       add(.noImage, "no image", "\(owner).image = \"NAME\" (images lists them)", true)
@@ -162,7 +166,7 @@ public final class ReadinessCheck {
     if !found {
       let what = version.isEmpty ? "image '\(name)' has no kernel (/boot/vmlinuz-*)" : "image '\(name)' has no kernel '\(version)'"
       let fix = version.isEmpty ? "install a kernel package in it: images[\"\(name)\"].exec(\"…\")"
-        : "kernel.version = one of \(image.kernels.map(\.version)) or nil"
+        : "\(owner).kernel.version = one of \(image.kernels.map(\.version)), or nil for the newest"
       add(.noKernel, what, fix, true)
     }
     let autobuild = state.server.autobuildOverlays
@@ -187,31 +191,48 @@ public final class ReadinessCheck {
     return entries
   }
 
+  /// What one list of overlays gives: whether it provides `/init`, and its problems.
+  private struct ListFacts {
+    var providesInit = false
+    var problems: [(kind: ReadinessProblem.Kind, what: String, fix: String, blocks: Bool)] = []
+  }
+
+  /// The facts of one overlay list, computed once per list and owner (nodes mostly share both).
+  private func listFacts(_ names: [String], kind: OverlayKind, owner: String) -> ListFacts {
+    let key = "\(kind.rawValue)\u{0}\(owner)\u{0}" + names.joined(separator: "\u{0}")
+    if let cached = listCache[key] { return cached }
+    var facts = ListFacts()
+    var writers = OrderedDictionary<String, String>()  // file → overlay
+    var clashes = OrderedDictionary<String, [String]>()  // "a and b" → files
+    for name in names {
+      guard let entries = entries(name) else {
+        let list = kind == .system ? "overlays" : "runtime_overlays"
+        facts.problems.append((.unknownOverlay, "overlay '\(name)' does not exist",
+                               "overlays.add(\"\(name)\"), or \(owner).\(list) -= [\"\(name)\"]", true))
+        continue
+      }
+      for entry in entries where entry.kind != .directory {
+        let path = entry.isTemplate ? String(entry.path.dropLast(3)) : entry.path
+        if path == "init" { facts.providesInit = true }
+        if let other = writers[path], other != name { clashes["\(other) and \(name)", default: []].append("/" + path) }
+        writers[path] = name
+      }
+    }
+    for (pair, files) in clashes {
+      let shown = files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
+      facts.problems.append((.overlaysWriteSameFile, "\(kind.rawValue) overlays \(pair) both write \(shown)",
+                             "keep the file in one of them (the later overlay's copy wins)", false))
+    }
+    listCache[key] = facts
+    return facts
+  }
+
   private func checkOverlays(_ node: MergedNode, image: ImageFacts?, owner: String, add: Add) {
     var providesInit = image?.hasInit ?? false
     for kind in OverlayKind.allCases {
-      let names = node.fields[kind.listKey]?.listValue ?? []
-      var writers = OrderedDictionary<String, String>()  // file → overlay
-      var clashes = OrderedDictionary<String, [String]>()  // "a and b" → files
-      for name in names {
-        guard let entries = entries(name) else {
-          let list = kind == .system ? "overlays" : "runtime_overlays"
-          add(.unknownOverlay, "overlay '\(name)' does not exist",
-              "overlays.add(\"\(name)\"), or \(owner).\(list) -= [\"\(name)\"]", true)
-          continue
-        }
-        for entry in entries where entry.kind != .directory {
-          let path = entry.isTemplate ? String(entry.path.dropLast(3)) : entry.path
-          if kind == .system && path == "init" { providesInit = true }
-          if let other = writers[path], other != name { clashes["\(other) and \(name)", default: []].append("/" + path) }
-          writers[path] = name
-        }
-      }
-      for (pair, files) in clashes {
-        let shown = files.prefix(3).joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
-        add(.overlaysWriteSameFile, "\(kind.rawValue) overlays \(pair) both write \(shown)",
-            "keep the file in one of them (the later overlay's copy wins)", false)
-      }
+      let facts = listFacts(node.fields[kind.listKey]?.listValue ?? [], kind: kind, owner: owner)
+      if kind == .system && facts.providesInit { providesInit = true }
+      for problem in facts.problems { add(problem.kind, problem.what, problem.fix, problem.blocks) }
     }
     if !providesInit, image != nil {
       add(.noInit, "no overlay provides /init (the kernel would panic)", "\(owner).overlays += [\"wwinit\"]", true)

@@ -62,12 +62,19 @@ public final class ReadinessCheck {
 
   /// Problems of single nodes merged into one per kind and cause, in the order `Kind` lists them.
   static func fold(_ problems: [ReadinessProblem]) -> [ReadinessProblem] {
-    var folded = OrderedDictionary<String, ReadinessProblem>()
+    struct Cause: Hashable { var kind: ReadinessProblem.Kind; var what: String; var fix: String }
+    var folded: [ReadinessProblem] = []
+    var index: [Cause: Int] = [:]
     for problem in problems {
-      let key = "\(problem.kind.rawValue)\u{0}\(problem.what)\u{0}\(problem.fixTemplate)"
-      if folded[key] == nil { folded[key] = problem } else { folded[key]!.nodes += problem.nodes }
+      let key = Cause(kind: problem.kind, what: problem.what, fix: problem.fixTemplate)
+      if let i = index[key] {
+        folded[i].nodes += problem.nodes
+      } else {
+        index[key] = folded.count
+        folded.append(problem)
+      }
     }
-    return folded.values.enumerated().sorted { ($0.element.kind, $0.offset) < ($1.element.kind, $1.offset) }.map(\.element)
+    return folded.enumerated().sorted { ($0.element.kind, $0.offset) < ($1.element.kind, $1.offset) }.map(\.element)
   }
 
   /// What `after` leaves unable to boot that `before` did not, per node and
@@ -87,7 +94,7 @@ public final class ReadinessCheck {
       let had = Set(old.problems(of: id).filter(\.blocksBoot).map(\.what))
       fresh += blocking.filter { !had.contains($0.what) }
     }
-    return fold(fresh).map { "\(Hostlist.compress($0.nodes)) cannot boot: \($0.what); fix: \($0.fix)" }
+    return fold(fresh).map { $0.line(joining: " cannot boot: ") }
   }
 
   /// The problems of node `id` alone.

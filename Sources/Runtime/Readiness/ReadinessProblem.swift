@@ -29,9 +29,6 @@ public struct ReadinessProblem: Equatable, Sendable {
     self.blocksBoot = blocksBoot
   }
 
-  /// How to fix it, for these nodes.
-  public var fix: String { fixTemplate.replacingOccurrences(of: "{nodes}", with: Hostlist.compress(nodes)) }
-
   /// The text of a check of the nodes `checked`: one line per problem, or
   /// `n[1-4]: ready to boot (4 nodes)` when there is none.
   public static func report(_ problems: [ReadinessProblem], checked: [String]) -> String {
@@ -40,9 +37,16 @@ public struct ReadinessProblem: Equatable, Sendable {
     return "\(Hostlist.compress(checked)): ready to boot (\(checked.count) node\(checked.count == 1 ? "" : "s"))"
   }
 
-  /// How to fix it for `node` alone.
-  public func fix(for node: String) -> String { fixTemplate.replacingOccurrences(of: "{nodes}", with: node) }
+  /// How to fix it for `nodes`, one node or a hostlist.
+  public func fix(for nodes: String) -> String { fixTemplate.replacingOccurrences(of: "{nodes}", with: nodes) }
 
   /// One line: `n[1-4]: no overlay provides /init; fix: profiles["default"].overlays += ["wwinit"]`.
-  public var line: String { "\(Hostlist.compress(nodes)): \(what); fix: \(fix)" }
+  public var line: String { line(joining: ": ") }
+
+  /// The nodes' hostlist (compressed once: it is slow for many thousands),
+  /// `separator`, what is wrong, then the fix.
+  func line(joining separator: String) -> String {
+    let hostlist = Hostlist.compress(nodes)
+    return "\(hostlist)\(separator)\(what); fix: \(fix(for: hostlist))"
+  }
 }

@@ -104,6 +104,7 @@ public final class BootServer: @unchecked Sendable {
       throw error
     }
     nfsQueue.sync { applyExports(currentConfig) }
+    config.withLockedValue { checkReadiness(&$0) }
     let interval = options.reloadInterval
     var watcher = ConfigWatcher(paths: [store.nodesConfPath, store.serverConfPath])
     let statusFile = BootPaths(root: options.root).statusFile
@@ -163,7 +164,8 @@ public final class BootServer: @unchecked Sendable {
   }
 
   private func apply(_ state: ClusterState) {
-    let next = BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options))
+    var next = BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options))
+    checkReadiness(&next)
     let old = config.withLockedValue { value -> BootConfig in
       defer { value = next }
       return value
@@ -174,6 +176,28 @@ public final class BootServer: @unchecked Sendable {
     }
     for (loop, responder) in responders { loop.execute { responder.update(next) } }
     if BootServer.exportsDiffer(old, next) { nfsQueue.async { self.applyExports(next) } }
+  }
+
+  /// Logs each problem of the readiness check once (nodes folded), and
+  /// notes in `config` why each node that cannot boot cannot. Mounts are
+  /// not checked: this server applies the exports itself and logs a failure.
+  private func checkReadiness(_ config: inout BootConfig) {
+    let settings = config.settings
+    let check = ReadinessCheck(state: config.state, root: options.root,
+                               address: settings.address == .zero ? nil : settings.address.description,
+                               netmask: settings.address == .zero ? nil : settings.netmask.description)
+    var unbootable: [String: [String]] = [:]
+    for problem in check.problems() {
+      if problem.blocksBoot {
+        logger.warning("cannot boot: \(problem.line)")
+        for node in problem.nodes {
+          unbootable[node, default: []].append("\(problem.what); fix: \(problem.fix(for: node))")
+        }
+      } else {
+        logger.notice("check: \(problem.line)")
+      }
+    }
+    config.unbootable = unbootable
   }
 
   /// Whether what the NFS server is configured from changed.

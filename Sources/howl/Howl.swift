@@ -15,7 +15,8 @@ struct Howl: ParsableCommand {
       script (one transaction: it commits only if it ends without error).
       Exit status: 0 on success, 1 on a script error, 2 on a usage error.
       `howl serve` runs the boot services (DHCP, TFTP, HTTP); `howl status`
-      shows each node's boot progress. See `howl serve --help`.
+      shows each node's boot progress; `howl check` says what would stop
+      nodes from booting (exit 1 if anything would). See `howl serve --help`.
       """,
     version: version)
 
@@ -38,6 +39,8 @@ struct Howl: ParsableCommand {
     case "status":
       StatusCommand.main(Array(arguments.dropFirst()))
       Foundation.exit(0)
+    case "check":
+      Foundation.exit(CheckCommand.run(Array(arguments.dropFirst())))
     case "--help", "-h":
       print(Howl.helpMessage())
       Foundation.exit(0)

@@ -40,9 +40,9 @@ import Testing
     new.cluster.nodes["sc001"]![FieldPath("network devices", "default", "ipaddr")] = .string("10.0.0.99")
     new.cluster.nodes["sc002"]![FieldPath("root")] = nil
     new.cluster.nodes["sc002"]![FieldPath("kernel", "args")] = .strings(["quiet"])
-    new.cluster.profiles["default"]![FieldPath("init")] = .string("/sbin/init")
+    new.cluster.profiles["default"]![FieldPath("init")] = nil
     #expect(StateDiff.lines(from: old, to: new) == [
-      "profile default: init (unset) → /sbin/init",
+      "profile default: init /sbin/init → (unset)",
       "sc001: network devices.default.ipaddr 10.0.0.2 → 10.0.0.99",
       "sc002: kernel.args (unset) → [quiet]",
       "sc002: root initramfs → (unset)",

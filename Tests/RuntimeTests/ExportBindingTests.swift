@@ -110,4 +110,8 @@ final class RecordingApplier: ExportApplying {
     applied.append(server)
     return ExportApplyReport(backend: "test", added: Array(server.exports.keys.prefix(1)), action: "recorded")
   }
+  /// What the last apply was given.
+  func servedExports(_ server: ServerConfig) -> [String: String] {
+    applied.last?.exports.mapValues(\.path).reduce(into: [:]) { $0[$1.key] = $1.value } ?? [:]
+  }
 }

@@ -196,7 +196,7 @@ import Testing
   }
 
   @Test func unknownNodeThrows() {
-    #expect(throws: ModelError.self) { try ClusterConfig.empty.merged("ghost") }
+    #expect(throws: ModelError.self) { try ClusterConfig.fresh.merged("ghost") }
   }
 
   @Test func explainReportsSetSupersededAppendedNegated() throws {

@@ -37,8 +37,8 @@ import Testing
   }
 
   @Test func validateNamesTheFirstBadPath() throws {
-    try ClusterConfig.empty.validate()
-    var config = ClusterConfig.empty
+    try ClusterConfig.fresh.validate()
+    var config = ClusterConfig.fresh
     config.nodes["n1"] = Entity(fields: ["network devices": .map(["default": .string("x")])])
     #expect(throws: ModelError("nodes.n1.network devices.default: expected a map, found a scalar")) { try config.validate() }
     config.nodes["n1"] = Entity(fields: ["kernel": .map(["args": .map([:])]), "resources": .map(["x": .list([.map([:])])])])
@@ -46,8 +46,8 @@ import Testing
   }
 
   @Test func freshClusterHasDefaultProfile() {
-    #expect(Array(ClusterConfig.empty.profiles.keys) == ["default"])
-    #expect(ClusterConfig.empty.nodes.isEmpty)
+    #expect(Array(ClusterConfig.fresh.profiles.keys) == ["default"])
+    #expect(ClusterConfig.fresh.nodes.isEmpty)
   }
 
   @Test(arguments: [

@@ -135,7 +135,7 @@ import Testing
   /// The state the crash child commits in round `round`: a growing and
   /// shrinking set of nodes, all tagged with the round.
   static func crashState(_ round: Int) -> ClusterState {
-    var cluster = ClusterConfig.empty
+    var cluster = ClusterConfig.fresh
     for index in 0..<(round % 40 + 1) * 25 {
       var entity = node("n\(index)", "10.0.\(index / 250).\(index % 250 + 1)")
       entity[FieldPath("tags", "round")] = .string(String(round))

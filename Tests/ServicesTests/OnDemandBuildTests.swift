@@ -21,7 +21,7 @@ struct OnDemandBuildTests {
       let img = images.import("dir:\(source)", name: "tiny")
       \(imageScript)
       profiles["default"].image = "tiny"
-      profiles["default"].overlays = ["hostname"]
+      profiles["default"].overlays = ["wwinit", "hostname"]
       nodes.add("n1", hwaddr: \(Fixture.mac1), ipaddr: 10.77.0.11)
       """
     var environment = ProcessInfo.processInfo.environment

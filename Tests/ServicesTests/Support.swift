@@ -15,9 +15,10 @@ enum Fixture {
 
   /// A cluster of two nodes on 10.77.0.0/24, n1 with an asset key when asked.
   static func state(assetKey: String? = nil, discoverable: Bool = false, server: ServerConfig = ServerConfig()) -> ClusterState {
-    var cluster = ClusterConfig.empty
+    var cluster = ClusterConfig.fresh
     cluster.profiles["default"] = Entity(fields: [
       "image name": .string("img1"),
+      "system overlay": .strings(["wwinit"]),
       "kernel": .map(["args": .strings(["console=ttyS0", "quiet"])]),
     ])
     func node(_ mac: String?, _ ip: String) -> Entity {

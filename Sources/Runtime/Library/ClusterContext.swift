@@ -1,3 +1,4 @@
+import Foundation
 import Lang
 
 /// The cluster an interpreter works on, loaded from the store the first
@@ -38,11 +39,25 @@ public final class ClusterContext {
     }
   }
 
+  /// The readiness check of the working state (staged changes included).
+  public func readiness() throws -> ReadinessCheck {
+    let state = try session().working
+    return ReadinessCheck(state: state, root: store.root, servedExports: exportApplier?.servedExports(state.server))
+  }
+
   /// Commits staged changes (a no-op without any); the diff that was written.
+  /// A commit that leaves nodes unable to boot (`ReadinessProblem.blocksBoot`)
+  /// that could before says so on stderr, and is not refused.
   @discardableResult
   public func commit() throws -> [String] {
     guard let loaded else { return [] }
-    do { return try loaded.commit() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
+    let before = loaded.base
+    let lines: [String]
+    do { lines = try loaded.commit() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
+    for warning in ReadinessCheck.newlyUnbootable(from: before, to: loaded.base, root: store.root) {
+      FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
+    }
+    return lines
   }
 
   /// Drops the staged changes, and moves back the files of images renamed since the last commit.

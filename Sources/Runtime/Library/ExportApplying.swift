@@ -7,6 +7,10 @@ public protocol ExportApplying: AnyObject {
   /// (starting or reloading it). Throws, changing nothing, if an export
   /// cannot be served.
   func apply(_ server: ServerConfig) throws -> ExportApplyReport
+
+  /// The exports the NFS server was last given, name → path (empty before
+  /// any apply): what the readiness check compares mounts with.
+  func servedExports(_ server: ServerConfig) -> [String: String]
 }
 
 /// What applying the exports did.

@@ -154,12 +154,17 @@ class NodeSet: HostBroadcast, FieldOwner {
 final class NodeCollection: NodeSet {
   init(_ cluster: ClusterContext) { super.init(cluster, ids: nil) }
 
-  override var memberNames: [String] { ["add", "remove"] + super.memberNames }
+  override var memberNames: [String] { ["add", "remove", "check"] + super.memberNames }
 
   override func member(_ name: String, in interpreter: Interpreter) throws -> Value {
     switch name {
     case "add":
       return .function(NativeFunction("nodes.add") { [self] _, args in try NodeAdd.run(args, cluster) })
+    case "check":
+      return .function(NativeFunction("nodes.check") { [self] _, args in
+        try args.expect("nodes.check", count: 0...0)
+        return .object(ReadinessReport(problems: try cluster.readiness().problems(), checked: try ids()))
+      })
     case "remove":
       return .function(NativeFunction("nodes.remove") { [self] _, args in
         try args.expect("nodes.remove", count: 1...1)

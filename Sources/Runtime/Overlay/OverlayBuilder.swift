@@ -66,8 +66,19 @@ public final class OverlayBuilder {
     self.environment = OverlayEnvironment(server: state.server, nodes: merged, root: base, buildHost: buildHost,
                                           buildTime: buildTime)
     self.renderer = OverlayRenderer(environment: environment)
+    OverlayBuilder.makeHostKeys(for: merged, environment: environment)
     let cores = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     self.writers = try (0..<cores).map { _ in try OverlayImageWriter(scratch: OverlayBuilder.scratchDirectory(), sharedDirectory: sharedDirectory) }
+  }
+
+  /// Makes the SSH host keys (`HostKeys`) if a node lists `ssh.host_keys`
+  /// and they are missing; a failure becomes a build warning.
+  private static func makeHostKeys(for nodes: [MergedNode], environment: OverlayEnvironment) {
+    let needed = nodes.contains { node in
+      OverlayKind.allCases.contains { node.fields[$0.listKey]?.listValue?.contains("ssh.host_keys") == true }
+    }
+    guard needed else { return }
+    do { try HostKeys.ensure(in: environment.configDirectory) } catch { environment.warn("\(error)") }
   }
 
   /// The path of a node's complete image of `kind` (which may not exist yet).

@@ -4,7 +4,7 @@ public struct ClusterState: Equatable, Sendable {
   public var cluster: ClusterConfig
   public var server: ServerConfig
 
-  public init(cluster: ClusterConfig = .empty, server: ServerConfig = ServerConfig()) {
+  public init(cluster: ClusterConfig = .fresh, server: ServerConfig = ServerConfig()) {
     self.cluster = cluster
     self.server = server
   }

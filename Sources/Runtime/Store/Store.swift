@@ -30,15 +30,16 @@ public final class Store {
     self.lockPath = base + "/etc/howl/.lock"
   }
 
-  /// The committed state. Missing files give a fresh state (a `default`
-  /// profile, default server settings); nothing is written.
+  /// The committed state. Missing files give a fresh state
+  /// (`ClusterConfig.fresh`, default server settings); nothing is written.
+  /// An existing nodes.conf is taken as it is, however sparse its profiles.
   /// - Throws: `ConfigError` if a file does not parse.
   public func load() throws -> ClusterState {
     ClusterState(cluster: try loadCluster(), server: try loadServer())
   }
 
   func loadCluster() throws -> ClusterConfig {
-    guard let text = try AtomicFile.read(nodesConfPath) else { return .empty }
+    guard let text = try AtomicFile.read(nodesConfPath) else { return .fresh }
     if let cached = cache[nodesConfPath], cached.text == text, let cluster = cached.cluster { return cluster }
     let cluster = try NodesConf.parse(text, file: nodesConfPath)
     cache[nodesConfPath] = (text, cluster, nil)

@@ -23,6 +23,9 @@ public struct BootConfig: Sendable {
   public var nodes: [String: MergedNode]
   /// Discoverable nodes in Warewulf's order (cluster, then id).
   public var discoverable: [String]
+  /// Why each node that cannot boot cannot (`ReadinessCheck`, set by
+  /// `BootServer`): its iPXE script prints this instead of booting it.
+  public var unbootable: [String: [String]] = [:]
 
   public init(state: ClusterState, settings: ServeSettings) {
     self.state = state

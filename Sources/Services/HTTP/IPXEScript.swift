@@ -27,6 +27,17 @@ public struct IPXEScript: Sendable {
     return try template.render(.map(TemplateMap(values)))
   }
 
+  /// The script of a node that cannot boot (`unbootable.ipxe`): `.Problems`
+  /// holds the reasons, printed on the node's console instead of booting it.
+  public func renderUnbootable(node: MergedNode, mac: MACAddress, reasons: [String], settings: ServeSettings) throws -> String {
+    guard let text = load("unbootable") else {
+      throw Failure(description: "no iPXE template 'unbootable' in \(directories.joined(separator: ", "))")
+    }
+    var values = data(node: node, mac: mac, settings: settings, kernelVersion: nil, imageCompression: .gzip)
+    values["Problems"] = .list(reasons.map { .string($0) })
+    return try Template(name: "unbootable").parse(text).render(.map(TemplateMap(values)))
+  }
+
   private func load(_ name: String) -> String? {
     for directory in directories {
       if let text = try? String(contentsOfFile: directory + "/" + name + ".ipxe", encoding: .utf8) { return text }

@@ -72,6 +72,17 @@ public struct ProvisionRouter: Sendable {
     let path: String?
     switch stage {
     case .ipxe:
+      if let reasons = config.unbootable[node.id] {
+        logger.warning("HTTP ipxe for \(node.id): cannot boot (\(reasons.joined(separator: "; "))); sent the reasons to its console")
+        status.record(node: node.id, stage: "ipxe", sent: "UNBOOTABLE", ipaddr: clientIP)
+        do {
+          return .text(.ok, try ipxe.renderUnbootable(node: node, mac: mac, reasons: reasons, settings: config.settings),
+                       contentType: "text/plain")
+        } catch {
+          logger.error("HTTP ipxe for \(node.id): \(error)")
+          return .text(.internalServerError, "iPXE template failed\n", contentType: "text/plain")
+        }
+      }
       do {
         let kernel = artifacts.kernel(for: node).map { KernelVersion.version(of: $0) }
         let script = try ipxe.render(node: node, mac: mac, settings: config.settings, kernelVersion: kernel,

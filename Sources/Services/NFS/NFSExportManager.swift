@@ -28,6 +28,10 @@ public final class NFSExportManager: ExportApplying, @unchecked Sendable {
     return try apply(server, network: network)
   }
 
+  public func servedExports(_ server: ServerConfig) -> [String: String] {
+    NFSState.load(NFSPaths(root: root, settings: server.nfs).state).applied.mapValues(\.path)
+  }
+
   /// Applies `server.exports`, serving them on `network`. Throws, changing
   /// nothing, if an export cannot be served or the server refuses them.
   public func apply(_ server: ServerConfig, network: NFSNetwork) throws -> ExportApplyReport {

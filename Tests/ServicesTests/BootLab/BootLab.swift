@@ -114,6 +114,9 @@ extension Trait where Self == BootLabScope {
   /// The suite runs inside a boot lab (`BootLab.current`).
   static var bootLab: Self { BootLabScope() }
 
+  /// The suite runs inside a boot lab whose busybox nodes are described by `cluster`.
+  static func bootLab(cluster: String) -> Self { BootLabScope(cluster: cluster) }
+
   /// The suite runs inside a boot lab where the site's DHCP server gives
   /// the addresses (these reservations) and Howl answers as proxyDHCP.
   static func bootLab(siteDHCP: [String: String]) -> Self { BootLabScope(siteDHCP: siteDHCP) }

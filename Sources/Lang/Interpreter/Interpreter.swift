@@ -121,7 +121,8 @@ public final class Interpreter {
     return result
   }
 
-  private func endFrame(_ frame: inout Frame) {
+  /// Breaks the cycles a finished frame's closures would keep alive.
+  func endFrame(_ frame: inout Frame) {
     if Frame.breakCycles(&frame) { cycles.add(frame) }
   }
 

@@ -44,9 +44,7 @@ final class CallNode: Node {
   /// Notes that the error passed through a call of `fn` made here.
   private func traced(_ error: Error, _ fn: Callable) -> Error {
     guard var e = located(error, file, span) as? LangError, !e.diagnostics.isEmpty else { return error }
-    if e.diagnostics[0].trace.count < 12 {
-      e.diagnostics[0].trace.append(.init(function: "fn '\(fn.name)'", file: file, span: span))
-    }
+    e.diagnostics[0].addCall(fn.name, file: file, span: span)
     return e
   }
 }

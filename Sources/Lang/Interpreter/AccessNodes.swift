@@ -24,7 +24,7 @@ final class CallNode: Node {
       let closure = unsafeDowncast(fn, to: Closure.self)
       let code = closure.code
       if !hasLabels && args.count == code.parameters.count {
-        let frame = Frame.make(count: code.slotCount, parent: closure.parent)
+        let frame = code.makeFrame(parent: closure.parent)
         for i in 0..<args.count { frame[i] = try args[i].eval(f) }
         do { return try interpreter.invoke(closure, consume frame) } catch { throw traced(error, closure) }
       }
@@ -65,6 +65,9 @@ final class MethodCallNode: Node {
   let name: String
   let args: [Node]
   let labels: [String?]
+  /// The name as a map key, and its hash: a map's function-valued key of
+  /// that name is called instead of a method.
+  let key: Value, hash: Int
   unowned(unsafe) let interpreter: Interpreter
 
   init(receiver: Node, name: String, args: [Node], labels: [String?], _ interpreter: Interpreter,
@@ -74,6 +77,8 @@ final class MethodCallNode: Node {
     self.args = args
     self.labels = labels
     self.interpreter = interpreter
+    key = .string(name)
+    hash = OrderedMap.hash(string: name)
     super.init(span, file)
   }
 
@@ -82,7 +87,7 @@ final class MethodCallNode: Node {
     let arguments = try evaluateArguments(args, labels, f)
     do {
       if case .object(let o) = r { return try o.callMethod(name, arguments, in: interpreter) }
-      if case .map(let m) = r, let fn = m.entries[string: name], case .function = fn {
+      if case .map(let m) = r, let fn = m.entries[key, hash: hash], case .function = fn {
         return try interpreter.call(fn, arguments)
       }
       return try Members.call(r, name, arguments, interpreter)
@@ -95,15 +100,20 @@ final class MethodCallNode: Node {
 final class MemberNode: Node {
   let object: Node
   let name: String
+  /// The name as a map key, and its hash, computed once.
+  let key: Value, hash: Int
   unowned(unsafe) let interpreter: Interpreter
   init(_ object: Node, _ name: String, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
     self.object = object
     self.name = name
     self.interpreter = interpreter
+    key = .string(name)
+    hash = OrderedMap.hash(string: name)
     super.init(span, file)
   }
   override func eval(_ f: Frame) throws -> Value {
     let o = try object.eval(f)
+    if case .map(let m) = o, let v = m.entries[key, hash: hash] { return v }
     do { return try Members.get(o, name, interpreter) } catch { throw locate(error) }
   }
 }
@@ -131,11 +141,20 @@ final class SetElementNode: StmtNode {
   let place: Place
   let value: Node
   let op: AssignOp
+  /// A member's name as a map key, and its hash.
+  let memberKey: Value, memberHash: Int
   unowned(unsafe) let interpreter: Interpreter
 
   init(object: Node, place: Place, value: Node, op: AssignOp, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
     self.object = object
     self.place = place
+    if case .member(let name) = place {
+      memberKey = .string(name)
+      memberHash = OrderedMap.hash(string: name)
+    } else {
+      memberKey = .null
+      memberHash = 0
+    }
     self.value = value
     self.op = op
     self.interpreter = interpreter
@@ -147,6 +166,10 @@ final class SetElementNode: StmtNode {
     var key: Value = .null
     if case .index(let k) = place { key = try k.eval(f) }
     let rhs = try value.eval(f)
+    if op == .set, case .map(let m) = o {
+      if case .member = place { m.entries[memberKey, hash: memberHash] = rhs } else { m.entries[key] = rhs }
+      return .normal
+    }
     do {
       var v = rhs
       if op != .set {

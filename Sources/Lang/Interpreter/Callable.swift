@@ -102,9 +102,33 @@ final class FunctionCode {
     self.span = span
   }
 
+  /// Frames of finished calls that nothing else held, emptied, for the next
+  /// calls to reuse instead of allocating (a recursion keeps one per level).
+  private var spareFrames: [Frame] = []
+  private static let maxSpareFrames = 16
+
+  /// A frame for a call of this code, its slots nil.
+  @inline(__always)
+  func makeFrame(parent: Frame?) -> Frame {
+    if let frame = spareFrames.popLast() {
+      frame.header.parent = parent
+      return frame
+    }
+    return Frame.make(count: slotCount, parent: parent)
+  }
+
+  /// Keeps a finished call's frame for reuse unless something (a closure)
+  /// still holds it.
+  @inline(__always)
+  func recycle(_ frame: inout Frame) {
+    guard spareFrames.count < FunctionCode.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
+    frame.reset()
+    spareFrames.append(frame)
+  }
+
   /// Places the arguments in a fresh frame, filling defaults and named ones.
   func bind(_ arguments: Arguments, parent: Frame?) throws -> Frame {
-    let frame = Frame.make(count: slotCount, parent: parent)
+    let frame = makeFrame(parent: parent)
     if arguments.positional.count > parameters.count {
       throw LangError("\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(arguments.positional.count)")
     }

@@ -1,7 +1,8 @@
 /// The header of a frame: its slot count and the frame it is nested in.
 struct FrameHeader {
   let count: Int
-  let parent: Frame?
+  /// Changed only when a spare frame is reused (`FunctionCode.makeFrame`).
+  var parent: Frame?
 }
 
 /// The local variables of one function call, allocated with the slots inline
@@ -78,6 +79,15 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   /// Empties every slot, breaking whatever cycles run through this frame.
   func clear() {
     for slot in 0..<header.count { self[slot] = .null }
+  }
+
+  /// Makes a frame no one holds any more ready to serve another call.
+  @inline(__always)
+  func reset() {
+    withUnsafeMutablePointers { header, elements in
+      for slot in 0..<header.pointee.count { elements[slot] = .null }
+      header.pointee.parent = nil
+    }
   }
 
   /// Whether `frame` is this frame or one it is nested in.

@@ -128,6 +128,7 @@ public final class Interpreter {
       throw error
     }
     if closure.code.createsClosures { endFrame(&frame) }
+    closure.code.recycle(&frame)
     return result
   }
 

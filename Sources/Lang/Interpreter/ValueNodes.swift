@@ -32,6 +32,7 @@ final class MapNode: Node {
   }
   override func eval(_ f: Frame) throws -> Value {
     var map = OrderedMap()
+    map.reserveCapacity(keys.count)
     for (k, v) in zip(keys, values) { map[try k.eval(f)] = try v.eval(f) }
     return .map(MapRef(map))
   }

@@ -23,7 +23,7 @@ final class CallNode: Node {
     if fn.kind == .closure {
       let closure = unsafeDowncast(fn, to: Closure.self)
       let code = closure.code
-      if !hasLabels && args.count == code.parameters.count {
+      if !hasLabels && args.count == code.parameterCount {
         let frame = code.makeFrame(parent: closure.parent)
         for i in 0..<args.count { frame[i] = try args[i].eval(f) }
         do { return try interpreter.invoke(closure, consume frame) } catch { throw traced(error, closure) }

@@ -85,19 +85,25 @@ final class Closure: Callable {
 final class FunctionCode {
   let name: String
   let parameters: [String]
+  let parameterCount: Int
   /// Default value per parameter, evaluated in the callee's frame.
   let defaults: [Node?]
-  var body: [StmtNode] = []
-  var slotCount = 0
+  let body: [StmtNode]
+  let slotCount: Int
   /// The body makes closures over its own frame (which may form cycles).
-  var createsClosures = false
+  let createsClosures: Bool
   let file: SourceFile
   let span: Span
 
-  init(name: String, parameters: [String], defaults: [Node?], file: SourceFile, span: Span) {
+  init(name: String, parameters: [String], defaults: [Node?], body: [StmtNode], slotCount: Int,
+       createsClosures: Bool, file: SourceFile, span: Span) {
     self.name = name
     self.parameters = parameters
+    parameterCount = parameters.count
     self.defaults = defaults
+    self.body = body
+    self.slotCount = slotCount
+    self.createsClosures = createsClosures
     self.file = file
     self.span = span
   }

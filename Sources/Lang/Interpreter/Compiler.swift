@@ -157,7 +157,12 @@ final class Compiler {
     case .ifStmt(let branches, let elseBody, let span):
       let conditions = try branches.map { try expression($0.condition) }
       let bodies = branches.map { block($0.body) }
-      return IfNode(conditions: conditions, bodies: bodies, elseBody: elseBody.map(block), span, file)
+      // `if a {…} else if b {…} else {…}` runs as `if a {…} else { if b {…} else {…} }`.
+      var otherwise = elseBody.map(block)
+      for i in conditions.indices.dropFirst().reversed() {
+        otherwise = [IfNode(conditions[i], bodies[i], otherwise: otherwise, span, file)]
+      }
+      return IfNode(conditions[0], bodies[0], otherwise: otherwise, span, file)
     case .whileStmt(let condition, let body, let span):
       let c = try expression(condition)
       return loopBody(declaring: [], body) { _, statements, iteration in
@@ -227,11 +232,10 @@ final class Compiler {
     defer { scope = outer }
     for p in decl.parameters { _ = scope.declare(p.name) }
     let defaults = try decl.parameters.map { try $0.defaultValue.map(expression) }
+    let body = withBlock { decl.body.compactMap { s in attempt { try statement(s) } } }
     let code = FunctionCode(name: decl.name ?? "<anonymous>", parameters: decl.parameters.map(\.name),
-                            defaults: defaults, file: file, span: decl.span)
-    code.body = withBlock { decl.body.compactMap { s in attempt { try statement(s) } } }
-    code.slotCount = scope.slotCount
-    code.createsClosures = scope.createsClosures
+                            defaults: defaults, body: body, slotCount: scope.slotCount,
+                            createsClosures: scope.createsClosures, file: file, span: decl.span)
     return FunctionNode(code, decl.span, file)
   }
 

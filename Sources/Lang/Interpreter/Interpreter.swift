@@ -114,22 +114,26 @@ public final class Interpreter {
   }
 
   func invoke(_ closure: Closure, _ frame: consuming Frame) throws -> Value {
+    let code = closure.code
     callDepth += 1
     defer { callDepth -= 1 }
-    if callDepth > maxCallDepth || CallStack.pointer() < stackLimit {
-      throw LangError("too many nested calls (\(callDepth - 1) deep)", notes: ["is there a recursion without an end?"])
-    }
-    try step(closure.code.file, closure.code.span)
+    if callDepth > maxCallDepth || CallStack.pointer() < stackLimit { throw tooDeep() }
+    try step(code.file, code.span)
     var result = Value.null
     do {
-      result = try runBody(closure.code.body, frame)
+      result = try runBody(code.body, frame)
     } catch {
-      if closure.code.createsClosures { endFrame(&frame) }
+      if code.createsClosures { endFrame(&frame) }
       throw error
     }
-    if closure.code.createsClosures { endFrame(&frame) }
-    closure.code.recycle(&frame)
+    if code.createsClosures { endFrame(&frame) }
+    code.recycle(&frame)
     return result
+  }
+
+  @inline(never)
+  private func tooDeep() -> LangError {
+    LangError("too many nested calls (\(callDepth - 1) deep)", notes: ["is there a recursion without an end?"])
   }
 
   /// Breaks the cycles a finished frame's closures would keep alive.
@@ -150,8 +154,8 @@ public final class Interpreter {
       switch try s.exec(frame) {
       case .normal: continue
       case .returned:
-        let v = returnValue
-        returnValue = .null
+        var v = Value.null
+        swap(&v, &returnValue)
         return v
       default: return .null
       }
@@ -162,11 +166,14 @@ public final class Interpreter {
   @inline(__always)
   func step(_ file: SourceFile, _ span: Span) throws {
     steps &+= 1
-    if steps > stepLimit { throw LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
-    if Interpreter.interruptFlag.pointee != 0 {
-      Interpreter.interruptFlag.pointee = 0
-      throw LangError("interrupted", file: file, span: span)
-    }
+    if steps > stepLimit || Interpreter.interruptFlag.pointee != 0 { throw stepError(file, span) }
+  }
+
+  @inline(never)
+  private func stepError(_ file: SourceFile, _ span: Span) -> LangError {
+    if steps > stepLimit { return LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
+    Interpreter.interruptFlag.pointee = 0
+    return LangError("interrupted", file: file, span: span)
   }
 
   // MARK: - Modules

@@ -17,21 +17,20 @@ final class ExpressionStmtNode: StmtNode {
   }
 }
 
+/// `if c {…} else {…}`; an `else if` chain is nested `IfNode`s.
 final class IfNode: StmtNode {
-  let conditions: [Node]
-  let bodies: [[StmtNode]]
-  let elseBody: [StmtNode]?
-  init(conditions: [Node], bodies: [[StmtNode]], elseBody: [StmtNode]?, _ span: Span, _ file: SourceFile) {
-    self.conditions = conditions
-    self.bodies = bodies
-    self.elseBody = elseBody
+  let condition: Node
+  let body: [StmtNode]
+  let otherwise: [StmtNode]?
+  init(_ condition: Node, _ body: [StmtNode], otherwise: [StmtNode]?, _ span: Span, _ file: SourceFile) {
+    self.condition = condition
+    self.body = body
+    self.otherwise = otherwise
     super.init(span, file)
   }
   override func exec(_ f: Frame) throws -> Flow {
-    for i in 0..<conditions.count where try conditions[i].eval(f).isTruthy {
-      return try execBlock(bodies[i], f)
-    }
-    if let elseBody { return try execBlock(elseBody, f) }
+    if try condition.eval(f).isTruthy { return try execBlock(body, f) }
+    if let otherwise { return try execBlock(otherwise, f) }
     return .normal
   }
 }

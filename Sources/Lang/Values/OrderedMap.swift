@@ -56,14 +56,19 @@ public struct OrderedMap {
         if let i = position(of: key, hash: hash) {
           entries[i].value = newValue
         } else {
-          entries.append(Entry(key: key, value: newValue, hash: hash))
-          if !table.isEmpty || entries.count > OrderedMap.scanLimit { addToTable(entries.count - 1) }
+          appendNew(key, newValue, hash: hash)
         }
       } else if let i = position(of: key, hash: hash) {
         entries.remove(at: i)
         rebuildTable()
       }
     }
+  }
+
+  /// Adds an entry for a key the caller knows is not in the map yet.
+  mutating func appendNew(_ key: Value, _ value: Value, hash: Int) {
+    entries.append(Entry(key: key, value: value, hash: hash))
+    if !table.isEmpty || entries.count > OrderedMap.scanLimit { addToTable(entries.count - 1) }
   }
 
   private func position(of key: Value, hash: Int) -> Int? {

@@ -68,6 +68,8 @@ final class MethodCallNode: Node {
   /// The name as a map key, and its hash: a map's function-valued key of
   /// that name is called instead of a method.
   let key: Value, hash: Int
+  /// `xs.append(x)`, the commonest method call, done without an argument list.
+  let isPlainAppend: Bool
   unowned(unsafe) let interpreter: Interpreter
 
   init(receiver: Node, name: String, args: [Node], labels: [String?], _ interpreter: Interpreter,
@@ -79,11 +81,16 @@ final class MethodCallNode: Node {
     self.interpreter = interpreter
     key = .string(name)
     hash = OrderedMap.hash(string: name)
+    isPlainAppend = name == "append" && args.count == 1 && labels[0] == nil
     super.init(span, file)
   }
 
   override func eval(_ f: Frame) throws -> Value {
     let r = try receiver.eval(f)
+    if isPlainAppend, case .list(let l) = r {
+      l.items.append(try args[0].eval(f))
+      return .null
+    }
     let arguments = try evaluateArguments(args, labels, f)
     do {
       if case .object(let o) = r { return try o.callMethod(name, arguments, in: interpreter) }

@@ -64,7 +64,8 @@ struct Howl: ParsableCommand {
       FileHandle.standardError.write(Data((Howl.fullMessage(for: error) + "\n").utf8))
       Foundation.exit(2)
     }
-    Foundation.exit(command.execute())
+    // Scripts and the REPL run on a thread with a large stack, for deep recursion.
+    Foundation.exit(CallStack.runOnLargeStack { command.execute() })
   }
 
   func execute() -> Int32 {

@@ -84,6 +84,35 @@ struct CommandLineTests {
     #expect(r.errors.contains("in fn 'outer', called from <command line>:3:1"))
   }
 
+  @Test func deepRecursionWorksInAFileAndWithDashC() throws {
+    let sum = "fn sum(n) { if n == 0 { return 0 }; return n + sum(n - 1) }\nprint(sum(100000))\n"
+    let dir = try ScratchDirectory()
+    let file = try howl([try script(sum, in: dir, name: "deep.howl")])
+    #expect(file.status == 0)
+    #expect(file.output == "5000050000\n")
+    #expect(try howl(["-c", sum]).output == "5000050000\n")
+  }
+
+  @Test func deepRecursionInTheREPL() throws {
+    let r = try HowlProgram.piped("fn sum(n) { if n == 0 { return 0 }; return n + sum(n - 1) }\nsum(100000)\n",
+                                  home: try ScratchDirectory(), timeout: 60)
+    #expect(r.status == 0)
+    #expect(r.output == "5000050000\n")
+  }
+
+  @Test func endlessRecursionIsAShortFoldedError() throws {
+    let dir = try ScratchDirectory()
+    let path = try script("fn sum(n) { return n + sum(n - 1) }\nprint(sum(10))\n", in: dir, name: "deep.howl")
+    let r = try howl([path])
+    #expect(r.status == 1)
+    #expect(r.errors.contains("deep.howl:1:24: error: too many nested calls"))
+    #expect(r.errors.contains("in fn 'sum', called from \(path):1:24"))
+    #expect(r.errors.range(of: #"… [0-9,]+ more calls of 'sum' from .*deep\.howl:1:24"#, options: .regularExpression) != nil)
+    #expect(r.errors.contains("in fn 'sum', called from \(path):2:7"))
+    let lines = r.errors.split(separator: "\n")
+    #expect(lines.count < 12, "\(r.errors)")
+  }
+
   @Test func usageErrorsExitTwo() throws {
     #expect(try howl(["--no-such-flag"]).status == 2)
     #expect(try howl(["/nonexistent/script.howl"]).status == 2)

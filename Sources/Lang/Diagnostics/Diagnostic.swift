@@ -2,10 +2,17 @@
 public struct Diagnostic: Sendable {
   /// A place in a call trace: "in fn 'name' called at file:line:col".
   public struct TraceEntry: Sendable {
+    /// The function's name.
     public var function: String
     public var file: SourceFile?
     public var span: Span
+    /// Further calls of the same function from the same place directly
+    /// around this one (a recursion), folded into this entry.
+    public var repeats = 0
   }
+
+  /// How many different places a trace lists; calls beyond are only counted.
+  public static let traceLimit = 12
 
   public var message: String
   public var file: SourceFile?
@@ -15,6 +22,8 @@ public struct Diagnostic: Sendable {
   public var notes: [String]
   /// Innermost call first.
   public var trace: [TraceEntry]
+  /// Calls the trace does not list, beyond `traceLimit` entries.
+  public var omittedCalls = 0
 
   public init(_ message: String, file: SourceFile? = nil, span: Span? = nil,
               suggestion: String? = nil, notes: [String] = []) {
@@ -24,6 +33,19 @@ public struct Diagnostic: Sendable {
     self.suggestion = suggestion
     self.notes = notes
     self.trace = []
+  }
+
+  /// Records that the error passed out through a call of `function` made
+  /// at `span`: a call from the same place as the last one recorded folds
+  /// into it, and past `traceLimit` entries calls are only counted.
+  public mutating func addCall(_ function: String, file: SourceFile, span: Span) {
+    if let last = trace.last, omittedCalls == 0, last.span == span, last.file === file, last.function == function {
+      trace[trace.count - 1].repeats += 1
+    } else if trace.count < Diagnostic.traceLimit {
+      trace.append(TraceEntry(function: function, file: file, span: span))
+    } else {
+      omittedCalls += 1
+    }
   }
 
   /// `file:line:col` of the diagnostic, or the file name alone.

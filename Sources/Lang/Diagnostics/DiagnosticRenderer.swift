@@ -33,7 +33,24 @@ public struct DiagnosticRenderer: Sendable {
         let (line, column) = file.lineAndColumn(of: entry.span.start)
         place += ":\(line):\(column)"
       }
-      out += paint("note:", "1;34") + " in \(entry.function), called from \(place)\n"
+      out += paint("note:", "1;34") + " in fn '\(entry.function)', called from \(place)\n"
+      if entry.repeats > 0 {
+        out += paint("note:", "1;34") + " … \(counted(entry.repeats)) more call\(entry.repeats == 1 ? "" : "s") of '\(entry.function)' from \(place)\n"
+      }
+    }
+    if d.omittedCalls > 0 {
+      out += paint("note:", "1;34") + " … \(counted(d.omittedCalls)) more call\(d.omittedCalls == 1 ? "" : "s")\n"
+    }
+    return out
+  }
+
+  /// 99990 as "99,990".
+  private func counted(_ n: Int) -> String {
+    let digits = Array(String(n))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+      out.append(c)
     }
     return out
   }

@@ -23,8 +23,8 @@ final class CallNode: Node {
     if fn.kind == .closure {
       let closure = unsafeDowncast(fn, to: Closure.self)
       let code = closure.code
-      if !hasLabels && args.count == code.parameters.count {
-        let frame = Frame.make(count: code.slotCount, parent: closure.parent)
+      if !hasLabels && args.count == code.parameterCount {
+        let frame = code.makeFrame(parent: closure.parent)
         for i in 0..<args.count { frame[i] = try args[i].eval(f) }
         do { return try interpreter.invoke(closure, consume frame) } catch { throw traced(error, closure) }
       }
@@ -44,9 +44,7 @@ final class CallNode: Node {
   /// Notes that the error passed through a call of `fn` made here.
   private func traced(_ error: Error, _ fn: Callable) -> Error {
     guard var e = located(error, file, span) as? LangError, !e.diagnostics.isEmpty else { return error }
-    if e.diagnostics[0].trace.count < 12 {
-      e.diagnostics[0].trace.append(.init(function: "fn '\(fn.name)'", file: file, span: span))
-    }
+    e.diagnostics[0].addCall(fn.name, file: file, span: span)
     return e
   }
 }
@@ -67,6 +65,11 @@ final class MethodCallNode: Node {
   let name: String
   let args: [Node]
   let labels: [String?]
+  /// The name as a map key, and its hash: a map's function-valued key of
+  /// that name is called instead of a method.
+  let key: Value, hash: Int
+  /// `xs.append(x)`, the commonest method call, done without an argument list.
+  let isPlainAppend: Bool
   unowned(unsafe) let interpreter: Interpreter
 
   init(receiver: Node, name: String, args: [Node], labels: [String?], _ interpreter: Interpreter,
@@ -76,15 +79,22 @@ final class MethodCallNode: Node {
     self.args = args
     self.labels = labels
     self.interpreter = interpreter
+    key = .string(name)
+    hash = OrderedMap.hash(string: name)
+    isPlainAppend = name == "append" && args.count == 1 && labels[0] == nil
     super.init(span, file)
   }
 
   override func eval(_ f: Frame) throws -> Value {
     let r = try receiver.eval(f)
+    if isPlainAppend, case .list(let l) = r {
+      l.items.append(try args[0].eval(f))
+      return .null
+    }
     let arguments = try evaluateArguments(args, labels, f)
     do {
       if case .object(let o) = r { return try o.callMethod(name, arguments, in: interpreter) }
-      if case .map(let m) = r, let fn = m.entries[string: name], case .function = fn {
+      if case .map(let m) = r, let fn = m.entries[key, hash: hash], case .function = fn {
         return try interpreter.call(fn, arguments)
       }
       return try Members.call(r, name, arguments, interpreter)
@@ -97,15 +107,20 @@ final class MethodCallNode: Node {
 final class MemberNode: Node {
   let object: Node
   let name: String
+  /// The name as a map key, and its hash, computed once.
+  let key: Value, hash: Int
   unowned(unsafe) let interpreter: Interpreter
   init(_ object: Node, _ name: String, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
     self.object = object
     self.name = name
     self.interpreter = interpreter
+    key = .string(name)
+    hash = OrderedMap.hash(string: name)
     super.init(span, file)
   }
   override func eval(_ f: Frame) throws -> Value {
     let o = try object.eval(f)
+    if case .map(let m) = o, let v = m.entries[key, hash: hash] { return v }
     do { return try Members.get(o, name, interpreter) } catch { throw locate(error) }
   }
 }
@@ -133,11 +148,20 @@ final class SetElementNode: StmtNode {
   let place: Place
   let value: Node
   let op: AssignOp
+  /// A member's name as a map key, and its hash.
+  let memberKey: Value, memberHash: Int
   unowned(unsafe) let interpreter: Interpreter
 
   init(object: Node, place: Place, value: Node, op: AssignOp, _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
     self.object = object
     self.place = place
+    if case .member(let name) = place {
+      memberKey = .string(name)
+      memberHash = OrderedMap.hash(string: name)
+    } else {
+      memberKey = .null
+      memberHash = 0
+    }
     self.value = value
     self.op = op
     self.interpreter = interpreter
@@ -149,6 +173,10 @@ final class SetElementNode: StmtNode {
     var key: Value = .null
     if case .index(let k) = place { key = try k.eval(f) }
     let rhs = try value.eval(f)
+    if op == .set, case .map(let m) = o {
+      if case .member = place { m.entries[memberKey, hash: memberHash] = rhs } else { m.entries[key] = rhs }
+      return .normal
+    }
     do {
       if op != .set, case .member(let name) = place, case .object(let several as HostBroadcast) = o {
         try several.updateMember(name, in: interpreter) { current in

@@ -85,26 +85,56 @@ final class Closure: Callable {
 final class FunctionCode {
   let name: String
   let parameters: [String]
+  let parameterCount: Int
   /// Default value per parameter, evaluated in the callee's frame.
   let defaults: [Node?]
-  var body: [StmtNode] = []
-  var slotCount = 0
+  let body: [StmtNode]
+  let slotCount: Int
   /// The body makes closures over its own frame (which may form cycles).
-  var createsClosures = false
+  let createsClosures: Bool
   let file: SourceFile
   let span: Span
 
-  init(name: String, parameters: [String], defaults: [Node?], file: SourceFile, span: Span) {
+  init(name: String, parameters: [String], defaults: [Node?], body: [StmtNode], slotCount: Int,
+       createsClosures: Bool, file: SourceFile, span: Span) {
     self.name = name
     self.parameters = parameters
+    parameterCount = parameters.count
     self.defaults = defaults
+    self.body = body
+    self.slotCount = slotCount
+    self.createsClosures = createsClosures
     self.file = file
     self.span = span
   }
 
+  /// Frames of finished calls that nothing else held, emptied, for the next
+  /// calls to reuse instead of allocating (a recursion keeps one per level).
+  private var spareFrames: [Frame] = []
+  private static let maxSpareFrames = 16
+
+  /// A frame for a call of this code, its slots nil.
+  @inline(__always)
+  func makeFrame(parent: Frame?) -> Frame {
+    if let frame = spareFrames.popLast() {
+      frame.header.parent = parent
+      return frame
+    }
+    return Frame.make(count: slotCount, parent: parent)
+  }
+
+  /// Keeps a finished call's frame for reuse unless something (a closure)
+  /// still holds it.
+  @inline(__always)
+  func recycle(_ frame: inout Frame) {
+    guard spareFrames.count < FunctionCode.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
+    frame.reset()
+    spareFrames.append(frame)
+  }
+
   /// Places the arguments in a fresh frame, filling defaults and named ones.
   func bind(_ arguments: Arguments, parent: Frame?) throws -> Frame {
-    let frame = Frame.make(count: slotCount, parent: parent)
+    let frame = makeFrame(parent: parent)
     if arguments.positional.count > parameters.count {
       throw LangError("\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(arguments.positional.count)")
     }

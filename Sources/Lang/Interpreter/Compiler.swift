@@ -2,20 +2,34 @@
 /// frame slot, an enclosing frame's slot, or a global, before anything runs.
 ///
 /// Each function gets one frame; block-scoped names get their own slots in
-/// it. At the top level of a script, `let` and `fn` declare globals, so the
-/// REPL keeps them from one line to the next.
+/// it. A loop body whose names closures capture gets a frame of its own per
+/// iteration (see `LoopCaptures`). At the top level of a script, `let` and
+/// `fn` declare globals, so the REPL keeps them from one line to the next.
 final class Compiler {
   private final class Scope {
+    enum Kind { case program, function, iteration }
     let parent: Scope?
-    let isTopLevel: Bool
+    let kind: Kind
     var blocks: [[String: Int]] = [[:]]
     var slotCount = 0
-    var loopDepth = 0
+    var loopDepth: Int
     var createsClosures = false
 
-    init(parent: Scope?, isTopLevel: Bool) {
+    init(parent: Scope?, kind: Kind) {
       self.parent = parent
-      self.isTopLevel = isTopLevel
+      self.kind = kind
+      loopDepth = kind == .iteration ? 1 : 0
+    }
+
+    var isTopLevel: Bool { kind == .program }
+
+    /// Whether `return` is allowed: some enclosing scope is a function.
+    var insideFunction: Bool {
+      switch kind {
+      case .program: return false
+      case .function: return true
+      case .iteration: return parent?.insideFunction ?? false
+      }
     }
 
     var atGlobalLevel: Bool { isTopLevel && blocks.count == 1 }
@@ -55,7 +69,7 @@ final class Compiler {
   init(interpreter: Interpreter, file: SourceFile) {
     self.interpreter = interpreter
     self.file = file
-    self.scope = Scope(parent: nil, isTopLevel: true)
+    self.scope = Scope(parent: nil, kind: .program)
   }
 
   /// Compiles a whole program; the result runs in a frame of `slotCount` slots.
@@ -143,21 +157,22 @@ final class Compiler {
     case .ifStmt(let branches, let elseBody, let span):
       let conditions = try branches.map { try expression($0.condition) }
       let bodies = branches.map { block($0.body) }
-      return IfNode(conditions: conditions, bodies: bodies, elseBody: elseBody.map(block), span, file)
+      // `if a {…} else if b {…} else {…}` runs as `if a {…} else { if b {…} else {…} }`.
+      var otherwise = elseBody.map(block)
+      for i in conditions.indices.dropFirst().reversed() {
+        otherwise = [IfNode(conditions[i], bodies[i], otherwise: otherwise, span, file)]
+      }
+      return IfNode(conditions[0], bodies[0], otherwise: otherwise, span, file)
     case .whileStmt(let condition, let body, let span):
       let c = try expression(condition)
-      scope.loopDepth += 1
-      defer { scope.loopDepth -= 1 }
-      return WhileNode(c, block(body), interpreter, span, file)
+      return loopBody(declaring: [], body) { _, statements, iteration in
+        WhileNode(c, statements, iteration: iteration, interpreter, span, file)
+      }
     case .forStmt(let index, let item, let iterable, let body, let span):
       let source = try expression(iterable)
-      scope.loopDepth += 1
-      defer { scope.loopDepth -= 1 }
-      return withBlock {
-        let indexSlot = index.map { scope.declare($0) }
-        let itemSlot = scope.declare(item)
-        let statements = block(body)
-        return ForNode(indexSlot: indexSlot, itemSlot: itemSlot, iterable: source, body: statements, interpreter, span, file)
+      return loopBody(declaring: [index, item].compactMap { $0 }, body) { slots, statements, iteration in
+        ForNode(indexSlot: index == nil ? nil : slots[0], itemSlot: slots[slots.count - 1], iterable: source,
+                body: statements, iteration: iteration, interpreter, span, file)
       }
     case .breakStmt(let span):
       guard scope.loopDepth > 0 else { throw fail("'break' outside a loop", span) }
@@ -166,13 +181,31 @@ final class Compiler {
       guard scope.loopDepth > 0 else { throw fail("'continue' outside a loop", span) }
       return ContinueNode(span, file)
     case .returnStmt(let value, let span):
-      guard scope.parent != nil else { throw fail("'return' outside a function", span) }
+      guard scope.insideFunction else { throw fail("'return' outside a function", span) }
       return ReturnNode(try value.map(expression), interpreter, span, file)
     case .importStmt(let path, let span):
       return ImportNode(path, interpreter, span, file)
     case .use(let kind, let argument, let span):
       return UseNode(kind: kind, argument: try expression(argument), interpreter, span, file)
     }
+  }
+
+  /// Compiles a loop body with `variables` declared in it, in a scope of
+  /// its own when closures in it capture its names (a fresh binding per
+  /// iteration), or as a block of the enclosing frame otherwise.
+  private func loopBody<T>(declaring variables: [String], _ body: [Stmt],
+                           _ make: (_ slots: [Int], _ statements: [StmtNode], _ iteration: IterationFrame?) -> T) -> T {
+    guard LoopCaptures.needFrame(loopVariables: variables, body: body) else {
+      scope.loopDepth += 1
+      defer { scope.loopDepth -= 1 }
+      return withBlock { make(variables.map { scope.declare($0) }, block(body), nil) }
+    }
+    let outer = scope
+    scope = Scope(parent: outer, kind: .iteration)
+    defer { scope = outer }
+    let slots = variables.map { scope.declare($0) }
+    let statements = block(body)
+    return make(slots, statements, IterationFrame(slotCount: scope.slotCount, createsClosures: scope.createsClosures))
   }
 
   private func assignment(_ target: Expr, _ op: AssignOp, _ value: Expr, _ span: Span) throws -> StmtNode {
@@ -194,17 +227,27 @@ final class Compiler {
 
   private func function(_ decl: FunctionDecl) throws -> Node {
     let outer = scope
-    outer.createsClosures = true
-    scope = Scope(parent: outer, isTopLevel: false)
+    markCreatesClosures()
+    scope = Scope(parent: outer, kind: .function)
     defer { scope = outer }
     for p in decl.parameters { _ = scope.declare(p.name) }
     let defaults = try decl.parameters.map { try $0.defaultValue.map(expression) }
+    let body = withBlock { decl.body.compactMap { s in attempt { try statement(s) } } }
     let code = FunctionCode(name: decl.name ?? "<anonymous>", parameters: decl.parameters.map(\.name),
-                            defaults: defaults, file: file, span: decl.span)
-    code.body = withBlock { decl.body.compactMap { s in attempt { try statement(s) } } }
-    code.slotCount = scope.slotCount
-    code.createsClosures = scope.createsClosures
+                            defaults: defaults, body: body, slotCount: scope.slotCount,
+                            createsClosures: scope.createsClosures, file: file, span: decl.span)
     return FunctionNode(code, decl.span, file)
+  }
+
+  /// Notes that the current frame, and the frames it is nested in up to
+  /// its function's, may end up in a closure (see `Frame.breakCycles`).
+  private func markCreatesClosures() {
+    var s: Scope? = scope
+    while let current = s {
+      current.createsClosures = true
+      if current.kind != .iteration { break }
+      s = current.parent
+    }
   }
 
   // MARK: - Expressions

@@ -1,7 +1,8 @@
 /// The header of a frame: its slot count and the frame it is nested in.
 struct FrameHeader {
   let count: Int
-  let parent: Frame?
+  /// Changed only when a spare frame is reused (`FunctionCode.makeFrame`).
+  var parent: Frame?
 }
 
 /// The local variables of one function call, allocated with the slots inline
@@ -42,17 +43,24 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   /// would otherwise keep the frame (and themselves) alive in a cycle:
   /// `fn outer() { let f = x => x; … }`. Closures that escaped — returned,
   /// stored elsewhere, or still reachable through another closure over this
-  /// frame — are left alone; the result says whether such a cycle remains.
+  /// frame — are left alone; the result says whether such a cycle remains
+  /// (it does, too, when a slot holds a closure over one of the frame's loop
+  /// iterations).
   @discardableResult
   static func breakCycles(_ frame: inout Frame) -> Bool {
     var held: [(slot: Int, closure: Closure)] = []
+    var overIteration = false
     for slot in 0..<frame.header.count {
       if case .function(let fn) = frame[slot], fn.kind == .closure {
         let closure = unsafeDowncast(fn, to: Closure.self)
-        if closure.parent === frame { held.append((slot, closure)) }
+        if closure.parent === frame {
+          held.append((slot, closure))
+        } else if closure.parent?.isWithin(frame) == true {
+          overIteration = true
+        }
       }
     }
-    guard !held.isEmpty else { return false }
+    guard !held.isEmpty else { return overIteration }
     for (slot, _) in held { frame[slot] = .null }
     var onlyInFrame = true
     for i in held.indices where !isKnownUniquelyReferenced(&held[i].closure) {
@@ -61,7 +69,7 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     }
     if onlyInFrame {
       for (_, closure) in held { closure.parent = nil }
-      if isKnownUniquelyReferenced(&frame) { return false }
+      if isKnownUniquelyReferenced(&frame) { return overIteration }
       for (_, closure) in held { closure.parent = frame }
     }
     for (slot, closure) in held { frame[slot] = .function(closure) }
@@ -71,6 +79,25 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   /// Empties every slot, breaking whatever cycles run through this frame.
   func clear() {
     for slot in 0..<header.count { self[slot] = .null }
+  }
+
+  /// Makes a frame no one holds any more ready to serve another call.
+  @inline(__always)
+  func reset() {
+    withUnsafeMutablePointers { header, elements in
+      for slot in 0..<header.pointee.count { elements[slot] = .null }
+      header.pointee.parent = nil
+    }
+  }
+
+  /// Whether `frame` is this frame or one it is nested in.
+  func isWithin(_ frame: Frame) -> Bool {
+    var f: Frame? = self
+    while let current = f {
+      if current === frame { return true }
+      f = current.parent
+    }
+    return false
   }
 
   /// The frame `depth` levels out.

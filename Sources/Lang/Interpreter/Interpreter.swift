@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs Howl source. The host registers globals, native functions and `use`
 /// handlers on it, then runs files or REPL lines; globals persist between
 /// runs, so a REPL session is one interpreter.
@@ -9,8 +11,10 @@ public final class Interpreter {
   public let globals = Globals()
   /// Where `print` writes.
   public var output: (String) -> Void = { Swift.print($0, terminator: "") }
-  /// Deepest allowed call nesting; deeper recursion is an error, not a crash.
-  public var maxCallDepth = 2_000
+  /// Deepest allowed call nesting; deeper recursion is an error, not a
+  /// crash. Calls also stop, with the same error, when the thread's native
+  /// stack is nearly full (see `CallStack`).
+  public var maxCallDepth = 200_000
   /// Loop iterations and calls allowed in total (for fuzzing and sandboxes).
   public var stepLimit = Int.max
   /// Directories searched by `import "name"` for `name.howl`.
@@ -25,6 +29,10 @@ public final class Interpreter {
   var lastValue: Value?
   private let cycles = CycleRegistry()
   private var callDepth = 0
+  /// The lowest native stack address a call may reach, and the thread it
+  /// was measured on.
+  private var stackLimit: UInt = 0
+  private var stackThread: pthread_t?
   private var steps = 0
   private var useHandlers: [String: UseHandler] = [:]
   private var importedModules: Set<String> = []
@@ -75,6 +83,7 @@ public final class Interpreter {
     let parsed = Parser.parse(file)
     if !parsed.diagnostics.isEmpty { throw LangError(parsed.diagnostics) }
     let compiled = try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
+    measureStack()
     lastValue = nil
     var frame = Frame.make(count: compiled.slotCount, parent: nil)
     defer { endFrame(&frame) }
@@ -96,6 +105,7 @@ public final class Interpreter {
   /// Calls a function value (for natives such as `map` that take callbacks).
   public func call(_ function: Value, _ arguments: Arguments) throws -> Value {
     guard case .function(let fn) = function else { throw LangError("\(function.typeName) is not a function") }
+    measureStack()
     return try fn.call(self, arguments)
   }
 
@@ -104,25 +114,39 @@ public final class Interpreter {
   }
 
   func invoke(_ closure: Closure, _ frame: consuming Frame) throws -> Value {
+    let code = closure.code
     callDepth += 1
     defer { callDepth -= 1 }
-    if callDepth > maxCallDepth {
-      throw LangError("too many nested calls (more than \(maxCallDepth))", notes: ["is there a recursion without an end?"])
-    }
-    try step(closure.code.file, closure.code.span)
+    if callDepth > maxCallDepth || CallStack.pointer() < stackLimit { throw tooDeep() }
+    try step(code.file, code.span)
     var result = Value.null
     do {
-      result = try runBody(closure.code.body, frame)
+      result = try runBody(code.body, frame)
     } catch {
-      if closure.code.createsClosures { endFrame(&frame) }
+      if code.createsClosures { endFrame(&frame) }
       throw error
     }
-    if closure.code.createsClosures { endFrame(&frame) }
+    if code.createsClosures { endFrame(&frame) }
+    code.recycle(&frame)
     return result
   }
 
-  private func endFrame(_ frame: inout Frame) {
+  @inline(never)
+  private func tooDeep() -> LangError {
+    LangError("too many nested calls (\(callDepth - 1) deep)", notes: ["is there a recursion without an end?"])
+  }
+
+  /// Breaks the cycles a finished frame's closures would keep alive.
+  func endFrame(_ frame: inout Frame) {
     if Frame.breakCycles(&frame) { cycles.add(frame) }
+  }
+
+  /// Finds the current thread's stack limit, unless it is the thread measured last.
+  private func measureStack() {
+    let thread = pthread_self()
+    if let stackThread, pthread_equal(stackThread, thread) != 0 { return }
+    stackThread = thread
+    stackLimit = CallStack.limit()
   }
 
   private func runBody(_ body: [StmtNode], _ frame: Frame) throws -> Value {
@@ -130,8 +154,8 @@ public final class Interpreter {
       switch try s.exec(frame) {
       case .normal: continue
       case .returned:
-        let v = returnValue
-        returnValue = .null
+        var v = Value.null
+        swap(&v, &returnValue)
         return v
       default: return .null
       }
@@ -142,11 +166,14 @@ public final class Interpreter {
   @inline(__always)
   func step(_ file: SourceFile, _ span: Span) throws {
     steps &+= 1
-    if steps > stepLimit { throw LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
-    if Interpreter.interruptFlag.pointee != 0 {
-      Interpreter.interruptFlag.pointee = 0
-      throw LangError("interrupted", file: file, span: span)
-    }
+    if steps > stepLimit || Interpreter.interruptFlag.pointee != 0 { throw stepError(file, span) }
+  }
+
+  @inline(never)
+  private func stepError(_ file: SourceFile, _ span: Span) -> LangError {
+    if steps > stepLimit { return LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
+    Interpreter.interruptFlag.pointee = 0
+    return LangError("interrupted", file: file, span: span)
   }
 
   // MARK: - Modules

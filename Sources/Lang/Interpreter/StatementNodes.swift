@@ -17,39 +17,63 @@ final class ExpressionStmtNode: StmtNode {
   }
 }
 
+/// `if c {…} else {…}`; an `else if` chain is nested `IfNode`s.
 final class IfNode: StmtNode {
-  let conditions: [Node]
-  let bodies: [[StmtNode]]
-  let elseBody: [StmtNode]?
-  init(conditions: [Node], bodies: [[StmtNode]], elseBody: [StmtNode]?, _ span: Span, _ file: SourceFile) {
-    self.conditions = conditions
-    self.bodies = bodies
-    self.elseBody = elseBody
+  let condition: Node
+  let body: [StmtNode]
+  let otherwise: [StmtNode]?
+  init(_ condition: Node, _ body: [StmtNode], otherwise: [StmtNode]?, _ span: Span, _ file: SourceFile) {
+    self.condition = condition
+    self.body = body
+    self.otherwise = otherwise
     super.init(span, file)
   }
   override func exec(_ f: Frame) throws -> Flow {
-    for i in 0..<conditions.count where try conditions[i].eval(f).isTruthy {
-      return try execBlock(bodies[i], f)
-    }
-    if let elseBody { return try execBlock(elseBody, f) }
+    if try condition.eval(f).isTruthy { return try execBlock(body, f) }
+    if let otherwise { return try execBlock(otherwise, f) }
     return .normal
   }
+}
+
+/// The frame a loop body runs in on each iteration when closures capture
+/// its names: each iteration gets its own bindings.
+struct IterationFrame {
+  let slotCount: Int
+  /// The body makes closures over the iteration's frame.
+  let createsClosures: Bool
+}
+
+/// Runs a loop body once, in the enclosing frame or in a fresh frame of its own.
+@inline(__always)
+func execLoopBody(_ body: [StmtNode], _ f: Frame, _ iteration: IterationFrame?, _ interpreter: Interpreter,
+                  bind: (Frame) -> Void) throws -> Flow {
+  guard let iteration else {
+    bind(f)
+    return try execBlock(body, f)
+  }
+  var frame = Frame.make(count: iteration.slotCount, parent: f)
+  bind(frame)
+  defer { if iteration.createsClosures { interpreter.endFrame(&frame) } }
+  return try execBlock(body, frame)
 }
 
 final class WhileNode: StmtNode {
   let condition: Node
   let body: [StmtNode]
+  let iteration: IterationFrame?
   unowned(unsafe) let interpreter: Interpreter
-  init(_ condition: Node, _ body: [StmtNode], _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
+  init(_ condition: Node, _ body: [StmtNode], iteration: IterationFrame?, _ interpreter: Interpreter,
+       _ span: Span, _ file: SourceFile) {
     self.condition = condition
     self.body = body
+    self.iteration = iteration
     self.interpreter = interpreter
     super.init(span, file)
   }
   override func exec(_ f: Frame) throws -> Flow {
     while try condition.eval(f).isTruthy {
       try interpreter.step(file, span)
-      switch try execBlock(body, f) {
+      switch try execLoopBody(body, f, iteration, interpreter, bind: { _ in }) {
       case .breakLoop: return .normal
       case .returned: return .returned
       default: continue
@@ -65,14 +89,16 @@ final class ForNode: StmtNode {
   let itemSlot: Int
   let iterable: Node
   let body: [StmtNode]
+  let iteration: IterationFrame?
   unowned(unsafe) let interpreter: Interpreter
 
-  init(indexSlot: Int?, itemSlot: Int, iterable: Node, body: [StmtNode], _ interpreter: Interpreter,
-       _ span: Span, _ file: SourceFile) {
+  init(indexSlot: Int?, itemSlot: Int, iterable: Node, body: [StmtNode], iteration: IterationFrame?,
+       _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
     self.indexSlot = indexSlot
     self.itemSlot = itemSlot
     self.iterable = iterable
     self.body = body
+    self.iteration = iteration
     self.interpreter = interpreter
     super.init(span, file)
   }
@@ -81,9 +107,11 @@ final class ForNode: StmtNode {
   @inline(__always)
   private func iteration(_ f: Frame, _ index: Value, _ item: Value) throws -> Flow? {
     try interpreter.step(file, span)
-    if let indexSlot { f[indexSlot] = index }
-    f[itemSlot] = item
-    switch try execBlock(body, f) {
+    let flow = try execLoopBody(body, f, iteration, interpreter) { frame in
+      if let indexSlot { frame[indexSlot] = index }
+      frame[itemSlot] = item
+    }
+    switch flow {
     case .breakLoop: return .normal
     case .returned: return .returned
     default: return nil

@@ -25,14 +25,30 @@ final class ListNode: Node {
 final class MapNode: Node {
   let keys: [Node]
   let values: [Node]
+  /// The keys and their hashes when every key is a distinct constant
+  /// (`{name: …, ip: …}`): the entries are then appended without lookups.
+  let constantKeys: [(key: Value, hash: Int)]?
+
   init(keys: [Node], values: [Node], _ span: Span, _ file: SourceFile) {
     self.keys = keys
     self.values = values
+    let constants = keys.compactMap { ($0 as? ConstantNode)?.value }
+    if constants.count == keys.count && Set(constants).count == constants.count {
+      constantKeys = constants.map { ($0, OrderedMap.hash(of: $0)) }
+    } else {
+      constantKeys = nil
+    }
     super.init(span, file)
   }
+
   override func eval(_ f: Frame) throws -> Value {
     var map = OrderedMap()
-    for (k, v) in zip(keys, values) { map[try k.eval(f)] = try v.eval(f) }
+    map.reserveCapacity(keys.count)
+    if let constantKeys {
+      for (k, v) in zip(constantKeys, values) { map.appendNew(k.key, try v.eval(f), hash: k.hash) }
+    } else {
+      for (k, v) in zip(keys, values) { map[try k.eval(f)] = try v.eval(f) }
+    }
     return .map(MapRef(map))
   }
 }

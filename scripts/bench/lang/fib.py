@@ -1,5 +1,6 @@
+import sys
 def fib(n):
     if n < 2:
         return n
     return fib(n - 1) + fib(n - 2)
-print(fib(27))
+print(fib(int(sys.argv[1])))

@@ -1,7 +1,8 @@
-def main():
+import sys
+def main(n):
     s = ""
-    for i in range(200000):
+    for i in range(n):
         s += f"node{i % 1000},"
     parts = s.split(",")
     print(len(s), len(parts))
-main()
+main(int(sys.argv[1]))

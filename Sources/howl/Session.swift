@@ -23,6 +23,7 @@ final class Session {
     let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
     cluster = ClusterContext(store: Store(root: root))
     cluster.exportApplier = NFSExportManager(root: root)
+    cluster.agentRefresher = ServeAgentRefresher(root: root)
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

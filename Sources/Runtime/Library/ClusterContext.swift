@@ -6,6 +6,8 @@ public final class ClusterContext {
   public let store: Store
   /// What `exports.apply()` calls; nil where no NFS manager is installed.
   public var exportApplier: (any ExportApplying)?
+  /// What `nodes[...].refresh()` calls; nil where no agent client is installed.
+  public var agentRefresher: (any AgentRefreshing)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -22,7 +22,7 @@ final class EntityRef: HostObject, FieldOwner {
   var specs: [FieldSpec] { FieldSpec.entity.filter { !$0.nodeOnly || kind == .node } }
 
   var memberNames: [String] {
-    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain"] : [])
+    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain", "refresh"] : [])
   }
 
   // MARK: - Reading
@@ -64,6 +64,7 @@ final class EntityRef: HostObject, FieldOwner {
         return .string(try ClusterFunctions.explain(self, field: try ClusterFunctions.text(args[0], "explain()'s field")))
       })
     }
+    if name == "refresh", kind == .node { return AgentRefresh.function(cluster, ids: { [id] in [id] }) }
     if FieldSpec.primaryShortcuts.contains(name) {
       let spec = FieldSpec.find(name, in: FieldSpec.netdev)!
       return try read(spec, at: FieldPath(["network devices", try primaryNetwork(), spec.key]))

@@ -42,7 +42,7 @@ enum ServerTemplateSections {
       "Warewulf": .map(TemplateMap([
         "Port": .int(server.ports.http), "Secure": .bool(server.secure),
         "AutobuildOverlays": .bool(server.autobuildOverlays), "TLSEnabled": .bool(false), "GrubBoot": .bool(false),
-        "UpdateInterval": .int(60), "Syslog": .bool(false),
+        "UpdateInterval": .int(server.updateInterval), "Syslog": .bool(false),
       ])),
       "Tftp": .map(TemplateMap(["Enabled": .bool(server.dhcp.enabled), "Port": .int(server.ports.tftp),
                                 "TftpRoot": "/var/lib/tftpboot", "SystemdName": "tftp"])),

@@ -11,8 +11,11 @@ import Runtime
 public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   private let store: Store
   private let lock = NIOLock()
-  /// The overlay builder for the committed state it was made from.
-  private var cached: (state: ClusterState, overlays: OverlayBuilder)?
+  /// The overlay builder for the committed state it was made from. It
+  /// caches the overlays' source files, and those change without a commit
+  /// (`overlay.write`), so it is reused for one second only: a boot storm's
+  /// requests share it, and an edited file is served within a second.
+  private var cached: (state: ClusterState, overlays: OverlayBuilder, made: Date)?
 
   public init(root: String) {
     store = Store(root: root)
@@ -32,9 +35,9 @@ public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   }
 
   private func overlays(_ state: ClusterState) throws -> OverlayBuilder {
-    if let cached, cached.state == state { return cached.overlays }
+    if let cached, cached.state == state, Date().timeIntervalSince(cached.made) < 1 { return cached.overlays }
     let builder = try OverlayBuilder(state: state, root: store.root)
-    cached = (state, builder)
+    cached = (state, builder, Date())
     return builder
   }
 

@@ -75,13 +75,15 @@ final class AgentLab {
   /// The agent's environment on n1: busybox's applets and curl, nothing
   /// else; started with no signal blocked, as init or systemd start it
   /// (a test process blocks most signals in its children).
-  func agentArguments(once: Bool = false, conf: String? = nil) -> [String] {
+  /// `userland: "/usr/bin:/bin"` and `shell: ["dash"]` run it as on a full
+  /// distribution instead (coreutils, curl, cpio).
+  func agentArguments(once: Bool = false, conf: String? = nil, userland: String? = nil, shell: [String] = ["busybox", "sh"]) -> [String] {
     ["ip", "netns", "exec", pair.client, "python3", "-c",
      "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])",
-     "env", "-i", "PATH=\(root)/bin",
+     "env", "-i", "PATH=\(userland ?? root + "/bin")",
      "HOWL_AGENT_CONF=\(conf ?? node + "/warewulf/howl-agent.conf")", "HOWL_AGENT_ROOT=\(node)",
      "HOWL_AGENT_STATE=\(state)", "HOWL_AGENT_WWID=\(AgentLab.mac1)"] + (once ? ["HOWL_AGENT_ONCE=1"] : [])
-      + ["busybox", "sh", node + "/warewulf/howl-agent"]
+      + shell + [node + "/warewulf/howl-agent"]
   }
 
   func startAgent() throws {

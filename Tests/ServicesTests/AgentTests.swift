@@ -111,6 +111,15 @@ import Testing
     #expect(try curl(a, signed(a, time: now, sequence: 2_000_002, key: key)) == "401")
   }
 
+  @Test func theAgentRunsOnAFullDistributionsUserlandToo() throws {
+    let lab = try AgentLab()
+    try lab.bootNode()
+    let once = try lab.onNode(Array(lab.agentArguments(once: true, userland: "/usr/bin:/bin", shell: ["dash"]).dropFirst(4)), timeout: 30)
+    #expect(once.status == 0, "\(once.output)")
+    #expect(lab.nodeFile("etc/motd") == "v1 for n1\n")
+    #expect(lab.serve?.waitForLog("agent n1 applied runtime overlay") == true)
+  }
+
   @Test func aRuntimeOverlayCutShortOrCorruptChangesNothing() throws {
     let lab = try AgentLab()
     try lab.bootNode()

@@ -19,6 +19,8 @@ public enum BootStatusFile {
     public var runtimeRefresh: Int?
     public var runtimeDigest: String?
     public var runtimeChanged: Int?
+    /// The token of the last `refresh()` an agent's report answered.
+    public var runtimeAfter: Int?
 
     public init(nodeName: String, stage: String, sent: String, ipaddr: String, lastSeen: Int) {
       self.nodeName = nodeName
@@ -30,7 +32,7 @@ public enum BootStatusFile {
 
     enum CodingKeys: String, CodingKey {
       case nodeName = "node name", stage, sent, ipaddr, lastSeen = "last seen"
-      case runtimeRefresh = "runtime refresh", runtimeDigest = "runtime digest", runtimeChanged = "runtime changed"
+      case runtimeRefresh = "runtime refresh", runtimeDigest = "runtime digest", runtimeChanged = "runtime changed", runtimeAfter = "runtime refresh token"
     }
 
     /// "runtime, 40s ago": the stage and how long since.

@@ -9,9 +9,9 @@ import Runtime
 /// | route | answer |
 /// | --- | --- |
 /// | `GET /agent/key/<wwid>` | `key=<hex>` and `time=<server time>`: this boot's secret, once (`AgentKeyring`) |
-/// | `GET /agent/wait/<wwid>?seconds=N` | `refresh` when a refresh is asked for, `idle` after N s (`AgentWakeups`) |
-/// | `GET /agent/report/<wwid>?digest=D&changed=N` | records that the agent applied runtime overlay D |
-/// | `GET /agent/refresh?nodes=a,b` | from loopback only: wakes those agents; `time=<server time>` |
+/// | `GET /agent/wait/<wwid>?seconds=N` | `refresh TOKEN` when a refresh is asked for, `idle` after N s (`AgentWakeups`) |
+/// | `GET /agent/report/<wwid>?digest=D&changed=N&after=TOKEN` | records that the agent applied runtime overlay D (after that refresh) |
+/// | `GET /agent/refresh?nodes=a,b` | from loopback only: wakes those agents; `token=TOKEN` |
 ///
 /// Wait and report are signed as runtime overlay requests are; with
 /// `secure` they must be.
@@ -46,9 +46,9 @@ public struct AgentRouter: Sendable {
         return text(.forbidden, "refresh is asked from the head node only\n")
       }
       let names = (query["nodes"] ?? "").split(separator: ",").map(String.init).filter { config.nodes[$0] != nil }
-      let now = Int(Date().timeIntervalSince1970)
-      wakeups.refresh(names)
-      return text(.ok, "time=\(now)\n")
+      let token = Int(Date().timeIntervalSince1970 * 1000)
+      wakeups.refresh(names, token: token)
+      return text(.ok, "token=\(token)\n")
     }
     guard segments.count == 3, let mac = request.wwid, let node = config.node(for: mac) else {
       logger.notice("agent \(action) from \(clientIP): no known node in \(uri)")
@@ -81,13 +81,14 @@ public struct AgentRouter: Sendable {
       }
       if action == "report" {
         let digest = query["digest"] ?? ""
-        status.recordRefresh(node: node.id, digest: digest, changed: Int(query["changed"] ?? "") ?? 0, ipaddr: clientIP)
+        status.recordRefresh(node: node.id, digest: digest, changed: Int(query["changed"] ?? "") ?? 0,
+                             after: Int(query["after"] ?? ""), ipaddr: clientIP)
         logger.info("agent \(node.id) applied runtime overlay \(digest.prefix(12)) (\(query["changed"] ?? "?") changed)")
         return text(.ok, "recorded\n")
       }
       let seconds = min(max(Int(query["seconds"] ?? "") ?? 60, 1), 3600)
-      return wakeups.wait(node: node.id, seconds: seconds, on: eventLoop).map { woken in
-        .text(.ok, woken ? "refresh\n" : "idle\n", contentType: "text/plain")
+      return wakeups.wait(node: node.id, seconds: seconds, on: eventLoop).map { token in
+        .text(.ok, token.map { "refresh \($0)\n" } ?? "idle\n", contentType: "text/plain")
       }
     default:
       return text(.notFound, "not found\n")

@@ -5,7 +5,7 @@ import Runtime
 /// `nodes[...].refresh()` as the `howl` executable does it: asks the local
 /// `howl serve` (`/agent/refresh` on loopback, at the committed
 /// `warewulf.port`) to wake the nodes' agents, then reads `/status` until
-/// each node's agent has reported a refresh after that moment.
+/// each node's agent has reported the fetch this refresh caused (its token).
 public final class ServeAgentRefresher: AgentRefreshing {
   public let root: String
   /// How often `/status` is read while waiting.
@@ -16,8 +16,8 @@ public final class ServeAgentRefresher: AgentRefreshing {
   public func refresh(nodes: [String], timeout: Double) throws -> [String: AgentRefreshOutcome] {
     let port = try Store(root: root).load().server.ports.http
     let asked = try LoopbackHTTP.get(port: port, path: "/agent/refresh?nodes=" + nodes.joined(separator: ","))
-    guard asked.status == 200, let line = asked.body.split(separator: "\n").first, line.hasPrefix("time="),
-          let since = Int(line.dropFirst(5)) else {
+    guard asked.status == 200, let line = asked.body.split(separator: "\n").first, line.hasPrefix("token="),
+          let token = Int(line.dropFirst(6)) else {
       throw LangError("howl serve on port \(port) refused the refresh: \(asked.body.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
     let deadline = Date().addingTimeInterval(timeout)
@@ -26,7 +26,7 @@ public final class ServeAgentRefresher: AgentRefreshing {
       if let status = try? LoopbackHTTP.get(port: port, path: "/status"), status.status == 200,
          let document = try? JSONDecoder().decode(BootStatusFile.Document.self, from: Data(status.body.utf8)) {
         for node in nodes where outcomes[node] == nil {
-          guard let entry = document.nodes[node], let at = entry.runtimeRefresh, at >= since else { continue }
+          guard let entry = document.nodes[node], let after = entry.runtimeAfter, after >= token else { continue }
           outcomes[node] = .applied(digest: entry.runtimeDigest ?? "", changed: entry.runtimeChanged ?? 0)
         }
       }

@@ -38,6 +38,10 @@ public final class BootServer: @unchecked Sendable {
 
   public let options: Options
   public let status: BootStatusBoard
+  /// The node agents' secrets, long polls and runtime overlay digests.
+  public let agentKeys: AgentKeyring
+  public let agentWakeups = AgentWakeups()
+  private let runtimeDigests = RuntimeDigests()
   public let logger: Logger
   private let group: MultiThreadedEventLoopGroup
   private let config: NIOLockedValueBox<BootConfig>
@@ -59,6 +63,7 @@ public final class BootServer: @unchecked Sendable {
     self.logger = logger
     store = Store(root: options.root)
     status = BootStatusBoard(stateFile: BootPaths(root: options.root).statusFile)
+    agentKeys = AgentKeyring(stateDirectory: BootPaths(root: options.root).stateDirectory)
     let state = try store.load()
     config = NIOLockedValueBox(BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options)))
     group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -292,10 +297,13 @@ public final class BootServer: @unchecked Sendable {
   }
 
   private func startHTTP(_ settings: ServeSettings) throws {
-    let router = ProvisionRouter(
+    var router = ProvisionRouter(
       artifacts: DiskBootArtifacts(paths: BootPaths(root: options.root)),
       ipxe: IPXEScript(directories: options.ipxeTemplateDirectories),
       status: status, builder: options.builder, logger: Logger(label: "howl.http"))
+    router.agents = agentKeys
+    let agents = AgentRouter(keyring: agentKeys, wakeups: agentWakeups, status: status, logger: Logger(label: "howl.agent"))
+    let digests = runtimeDigests
     let box = config
     let current: @Sendable () -> BootConfig = { box.withLockedValue { $0 } }
     let channel = try ServerBootstrap(group: group)
@@ -306,7 +314,7 @@ public final class BootServer: @unchecked Sendable {
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
           try channel.pipeline.syncOperations.addHandler(
-            HTTPProvisionHandler(router: router, config: current, logger: Logger(label: "howl.http")))
+            HTTPProvisionHandler(router: router, agents: agents, digests: digests, config: current, logger: Logger(label: "howl.http")))
         }
       }
       .bind(host: "\(settings.bindAddress)", port: settings.httpPort).wait()

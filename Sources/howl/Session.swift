@@ -25,6 +25,7 @@ final class Session {
     cluster = ClusterContext(store: Store(root: root))
     cluster.exportApplier = NFSExportManager(root: root)
     cluster.bmc = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })
+    cluster.agentRefresher = ServeAgentRefresher(root: root)
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

@@ -28,15 +28,16 @@ struct StatusCommand: ParsableCommand {
     let nodes = (try? Store(root: root).load().cluster.nodes.keys.map { $0 }) ?? []
     let ids = (nodes + entries.keys.filter { !nodes.contains($0) }).sorted()
     let now = Int(Date().timeIntervalSince1970)
-    var rows = [["NODE", "STAGE", "SENT", "FROM", "LAST SEEN"]]
+    var rows = [["NODE", "STAGE", "SENT", "FROM", "LAST SEEN", "RUNTIME REFRESH"]]
     for id in ids {
       if let entry = entries[id] {
-        rows.append([id, entry.stage, entry.sent, entry.ipaddr.isEmpty ? "-" : entry.ipaddr, "\(max(0, now - entry.lastSeen))s ago"])
+        rows.append([id, entry.stage, entry.sent, entry.ipaddr.isEmpty ? "-" : entry.ipaddr, "\(max(0, now - entry.lastSeen))s ago",
+                     entry.runtimeRefresh.map { "\(max(0, now - $0))s ago" } ?? "-"])
       } else {
-        rows.append([id, "-", "-", "-", "never"])
+        rows.append([id, "-", "-", "-", "never", "-"])
       }
     }
-    let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {
       print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
         .trimmingCharacters(in: .whitespaces))

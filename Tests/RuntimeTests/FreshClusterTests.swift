@@ -34,7 +34,7 @@ struct FreshClusterTests {
       print(n.init)
       """)
     #expect(printed == """
-      ["wwinit", "hostname", "fstab", "ssh.host_keys", "NetworkManager", "systemd.networkd"]
+      ["wwinit", "howl-agent", "hostname", "fstab", "ssh.host_keys", "NetworkManager", "systemd.networkd"]
       ["hosts", "ssh.authorized_keys", "syncuser"]
       ["quiet", "crashkernel=no"]
       /sbin/init

@@ -103,11 +103,11 @@ import Testing
       "n3 ext4(/dev/sda) on /dev/sda, partition rootfs, re-created at each boot \(size)",
       "NODES ROOT WHERE RAM FREED PER NODE",
       "g1 xfs(/dev/vdb) on /dev/vdb, partition rootfs, re-created at each boot -",
-      "NAME PROFILES IMAGE ADDRESS HWADDR ROOT BOOT",
-      "n1 default r8 10.0.0.1 - xfs(/dev/nvme0n1) -",
-      "n2 default r8 10.0.0.2 - xfs(/dev/nvme0n1) -",
-      "n3 default r8 10.0.0.3 - ext4(/dev/sda) -",
-      "g1 gpu other - - xfs(/dev/vdb) -",
+      "NAME PROFILES IMAGE ADDRESS HWADDR ROOT BOOT RUNTIME",
+      "n1 default r8 10.0.0.1 - xfs(/dev/nvme0n1) - -",
+      "n2 default r8 10.0.0.2 - xfs(/dev/nvme0n1) - -",
+      "n3 default r8 10.0.0.3 - ext4(/dev/sda) - -",
+      "g1 gpu other - - xfs(/dev/vdb) - -",
       "(4 nodes)",
     ], "\(printed)")
     let block = try cluster.script("print(nodes[\"n1\"])")

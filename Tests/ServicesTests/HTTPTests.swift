@@ -111,14 +111,16 @@ import Testing
     #expect(try code(["-H", "If-None-Match: \(etag)", "\(base)/image/\(n2)?compress=gz"]) == "304")
     #expect(try code(["-z", imageFile, "\(base)/image/\(n2)?compress=gz"]) == "304", "If-Modified-Since")
     #expect(try curl(["\(base)/system/\(n2)?compress=gz"]).output == "system n2")
-    // Secure mode: the runtime overlay only to privileged source ports.
+    // Secure mode: the runtime overlay only to privileged source ports, and
+    // only signed by the node's agent (served so in AgentTests).
     #expect(try code(["--local-port", "40000-40100", "\(base)/runtime/\(n2)?compress=gz"]) == "401")
-    #expect(try curl(["--local-port", "700-800", "\(base)/runtime/\(n2)?compress=gz"]).output == "runtime n2")
+    #expect(try curl(["--local-port", "700-800", "\(base)/runtime/\(n2)?compress=gz"]).output
+      == "runtime overlay needs a request signed by the node's agent\n")
     #expect(try code(["\(base)/kernel/02-00-00-00-00-99"]) == "404")
     #expect(try code(["--path-as-is", "\(base)/../../etc/passwd"]) == "404")
     #expect(try code(["\(base)/kernel/not-a-mac"]) == "400")
     let status = try curl(["\(base)/status"]).output
-    #expect(status.contains("\"n2\"") && status.contains("\"runtime\"") && status.contains("__RUNTIME__.img.gz"))
+    #expect(status.contains("\"n2\"") && status.contains("\"runtime\"") && status.contains("BAD_REQUEST"), "the unsigned runtime request, refused")
     #expect(status.contains("BAD_ASSET"))
   }
 

@@ -11,6 +11,8 @@ public final class ClusterContext {
   public var bmc: (any BMCController)?
   /// Operations across nodes whose failures the script has yet to look at.
   public let operations = OperationLedger()
+  /// What `nodes[...].refresh()` calls; nil where no agent client is installed.
+  public var agentRefresher: (any AgentRefreshing)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -52,6 +52,7 @@ class NodeSet: HostBroadcast, FieldOwner {
     switch name {
     case "names": return .list(try ids().map { .string($0) })
     case "hostlist": return .string(Hostlist.compress(try ids()))
+    case "refresh": return AgentRefresh.function(cluster, ids: ids)
     case "where":
       return .function(NativeFunction("where") { [self] interp, args in
         try args.expect("where", count: 1...1)

@@ -9,7 +9,7 @@ final class ServerView: HostObject {
   var typeName: String { "server" }
 
   static let fields = ["ipaddr", "netmask", "network", "interface", "dhcp_enabled", "dhcp_mode", "dhcp_range",
-                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "comment", "nfs"]
+                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "update_interval", "comment", "nfs"]
   var memberNames: [String] { ServerView.fields }
 
   func config() throws -> ServerConfig { try cluster.session().working.server }
@@ -35,6 +35,7 @@ final class ServerView: HostObject {
     case "dhcp_port": return .int(c.ports.dhcp)
     case "secure": return .bool(c.secure)
     case "autobuild_overlays": return .bool(c.autobuildOverlays)
+    case "update_interval": return .duration(c.updateInterval * 1000)
     case "comment": return .string(c.comment)
     case "nfs": return .object(NFSSettingsView(cluster))
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
@@ -89,6 +90,11 @@ final class ServerView: HostObject {
     case "dhcp_port": let v = try port(value); change = { $0.ports.dhcp = v }
     case "secure": let v = try flag(value); change = { $0.secure = v }
     case "autobuild_overlays": let v = try flag(value); change = { $0.autobuildOverlays = v }
+    case "update_interval":
+      guard case .duration(let ms) = value, ms >= 1000, ms % 1000 == 0 else {
+        throw LangError("server.update_interval needs whole seconds, such as 60s or 5m")
+      }
+      change = { $0.updateInterval = ms / 1000 }
     case "comment": let v = try ClusterFunctions.text(value, "server.comment"); change = { $0.comment = v }
     case "nfs": throw LangError("server.nfs is set field by field: server.nfs.backend = \"ganesha\"")
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)

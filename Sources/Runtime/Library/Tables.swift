@@ -4,7 +4,7 @@ import Lang
 enum NodeTable {
   static func render(_ nodes: [EntityRef]) throws -> String {
     let boots = nodes.first.flatMap { BootStatusFile.load(from: BootStatusFile.path(stateDirectory: $0.cluster.store.stateDirectory)) } ?? [:]
-    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT", "BOOT"])
+    var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT", "BOOT", "RUNTIME"])
     for node in nodes {
       let merged = try node.cluster.merged(node.id)
       let primary = try node.primaryNetwork()
@@ -15,6 +15,7 @@ enum NodeTable {
         text(["network devices", primary, "ipaddr"]), text(["network devices", primary, "hwaddr"]),
         try RootStrategy.read(node).inlineDescription,
         boots[node.id]?.summary() ?? "-",
+        boots[node.id]?.refreshSummary() ?? "-",
       ])
     }
     return table.render() + "\n(\(nodes.count) node\(nodes.count == 1 ? "" : "s"))"

@@ -19,12 +19,12 @@ public struct ClusterConfig: Equatable, Sendable {
   /// A fresh cluster, before any nodes.conf exists: no nodes and the
   /// `default` profile Warewulf's fresh nodes.conf has, with Howl's stock
   /// overlays in its lists, so that a node of it boots a busybox or a
-  /// systemd image. (Warewulf's `ipmi.template` is left out: Howl has no
-  /// IPMI templates yet.)
+  /// systemd image. (Warewulf's `ipmi.template` is left out: Howl's own
+  /// default BMC template applies where a node names none.)
   public static let fresh = ClusterConfig(profiles: ["default": Entity(fields: Schema.entity.canonical([
     "comment": .string("This profile is automatically included for each node"),
     "ipxe template": .string("default"),
-    "system overlay": .strings(["wwinit", "hostname", "fstab", "ssh.host_keys", "NetworkManager", "systemd.networkd"]),
+    "system overlay": .strings(["wwinit", "howl-agent", "hostname", "fstab", "ssh.host_keys", "NetworkManager", "systemd.networkd"]),
     "runtime overlay": .strings(["hosts", "ssh.authorized_keys", "syncuser"]),
     "kernel": .map(["args": .strings(["quiet", "crashkernel=no"])]),
     "init": .string("/sbin/init"),

@@ -13,6 +13,14 @@ public enum BootStatusFile {
     public var ipaddr: String
     /// Seconds since 1970.
     public var lastSeen: Int
+    /// When the node's agent last reported applying its runtime overlay
+    /// (seconds since 1970), that overlay's SHA-256 and how many files it
+    /// wrote; the boot stage above is left as it was.
+    public var runtimeRefresh: Int?
+    public var runtimeDigest: String?
+    public var runtimeChanged: Int?
+    /// The token of the last `refresh()` an agent's report answered.
+    public var runtimeAfter: Int?
 
     public init(nodeName: String, stage: String, sent: String, ipaddr: String, lastSeen: Int) {
       self.nodeName = nodeName
@@ -24,11 +32,17 @@ public enum BootStatusFile {
 
     enum CodingKeys: String, CodingKey {
       case nodeName = "node name", stage, sent, ipaddr, lastSeen = "last seen"
+      case runtimeRefresh = "runtime refresh", runtimeDigest = "runtime digest", runtimeChanged = "runtime changed", runtimeAfter = "runtime refresh token"
     }
 
     /// "runtime, 40s ago": the stage and how long since.
     public func summary(now: Int = Int(Date().timeIntervalSince1970)) -> String {
       "\(stage), \(BootStatusFile.age(now - lastSeen)) ago"
+    }
+
+    /// "12s ago", or "-" when no agent reported.
+    public func refreshSummary(now: Int = Int(Date().timeIntervalSince1970)) -> String {
+      runtimeRefresh.map { "\(BootStatusFile.age(now - $0)) ago" } ?? "-"
     }
   }
 

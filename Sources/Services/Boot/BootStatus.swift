@@ -25,8 +25,28 @@ public final class BootStatusBoard: Sendable {
   }
 
   public func record(node: String, stage: String, sent: String, ipaddr: String) {
-    let entry = Entry(nodeName: node, stage: stage, sent: sent, ipaddr: ipaddr, lastSeen: Int(Date().timeIntervalSince1970))
+    var entry = Entry(nodeName: node, stage: stage, sent: sent, ipaddr: ipaddr, lastSeen: Int(Date().timeIntervalSince1970))
     entries.withLockedValue {
+      entry.runtimeRefresh = $0.nodes[node]?.runtimeRefresh
+      entry.runtimeDigest = $0.nodes[node]?.runtimeDigest
+      entry.runtimeChanged = $0.nodes[node]?.runtimeChanged
+      entry.runtimeAfter = $0.nodes[node]?.runtimeAfter
+      $0.nodes[node] = entry
+      $0.dirty = true
+    }
+  }
+
+  /// Notes that the node's agent applied the runtime overlay with this
+  /// digest, for the refresh with token `after` if it names one; the boot
+  /// stage stays as it is.
+  public func recordRefresh(node: String, digest: String, changed: Int, after: Int?, ipaddr: String) {
+    let now = Int(Date().timeIntervalSince1970)
+    entries.withLockedValue {
+      var entry = $0.nodes[node] ?? Entry(nodeName: node, stage: "-", sent: "-", ipaddr: ipaddr, lastSeen: now)
+      entry.runtimeRefresh = now
+      entry.runtimeDigest = digest
+      entry.runtimeChanged = changed
+      if let after, after > 0 { entry.runtimeAfter = after }
       $0.nodes[node] = entry
       $0.dirty = true
     }

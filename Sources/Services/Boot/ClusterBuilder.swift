@@ -11,8 +11,11 @@ import Runtime
 public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   private let store: Store
   private let lock = NIOLock()
-  /// The overlay builder for the committed state it was made from.
-  private var cached: (state: ClusterState, overlays: OverlayBuilder)?
+  /// The overlay builder for the committed state and the overlay sources it
+  /// was made from. It caches the sources, and those change without a commit
+  /// (`overlay.write`), so it is reused only while their stamp is the same:
+  /// a boot storm's requests share it, and an edited file is served at once.
+  private var cached: (state: ClusterState, sources: [Int], overlays: OverlayBuilder)?
 
   public init(root: String) {
     store = Store(root: root)
@@ -32,9 +35,10 @@ public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   }
 
   private func overlays(_ state: ClusterState) throws -> OverlayBuilder {
-    if let cached, cached.state == state { return cached.overlays }
+    let sources = OverlayStore(stateDirectory: store.stateDirectory).sourcesStamp()
+    if let cached, cached.state == state, cached.sources == sources { return cached.overlays }
     let builder = try OverlayBuilder(state: state, root: store.root)
-    cached = (state, builder)
+    cached = (state, sources, builder)
     return builder
   }
 

@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import NIOCore
 import NIOHTTP1
+import Runtime
 
 /// Serves one HTTP connection: routes each request through the
 /// `ProvisionRouter`, sends text bodies directly and files as `FileRegion`s
@@ -15,12 +16,19 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
   typealias OutboundOut = HTTPServerResponsePart
 
   private let router: ProvisionRouter
+  private let agents: AgentRouter?
+  private let digests: RuntimeDigests?
   private let config: @Sendable () -> BootConfig
   private let logger: Logger
   private var head: HTTPRequestHead?
 
-  init(router: ProvisionRouter, config: @escaping @Sendable () -> BootConfig, logger: Logger) {
+  /// `agents` answers the node agents' routes; `digests` adds the
+  /// `X-Howl-SHA256` of each runtime overlay sent.
+  init(router: ProvisionRouter, agents: AgentRouter? = nil, digests: RuntimeDigests? = nil,
+       config: @escaping @Sendable () -> BootConfig, logger: Logger) {
     self.router = router
+    self.agents = agents
+    self.digests = digests
     self.config = config
     self.logger = logger
   }
@@ -44,12 +52,26 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
       return
     }
     let remote = context.channel.remoteAddress
-    let response = router.respond(uri: request.uri, clientIP: remote?.ipAddress ?? "", clientPort: remote?.port ?? 0, config: config())
+    let signature = AgentKeyring.Signature(
+      time: request.headers.first(name: AgentSignature.timeHeader), sequence: request.headers.first(name: AgentSignature.sequenceHeader),
+      hmac: request.headers.first(name: AgentSignature.signatureHeader))
+    if let agents, AgentRouter.handles(request.uri) {
+      agents.respond(uri: request.uri, signature: signature, clientIP: remote?.ipAddress ?? "", config: config(), on: context.eventLoop)
+        .assumeIsolated().whenSuccess { response in self.send(response, context: context, request: request) }
+      return
+    }
+    let response = router.respond(uri: request.uri, clientIP: remote?.ipAddress ?? "", clientPort: remote?.port ?? 0, config: config(),
+                                  signature: signature)
+    send(response, context: context, request: request)
+  }
+
+  private func send(_ response: ProvisionResponse, context: ChannelHandlerContext, request: HTTPRequestHead) {
     switch response {
     case let .text(status, body, contentType):
       sendText(context: context, request: request, status: status, body: body, contentType: contentType)
     case .file(let path):
-      sendFile(context: context, request: request, path: path)
+      let digest = ProvisionRequest(uri: request.uri).route == .stage(.runtime) ? digests?.digest(of: path) : nil
+      sendFile(context: context, request: request, path: path, digest: digest)
     }
   }
 
@@ -67,7 +89,7 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     finish(context: context, request: request, closing: nil)
   }
 
-  private func sendFile(context: ChannelHandlerContext, request: HTTPRequestHead, path: String) {
+  private func sendFile(context: ChannelHandlerContext, request: HTTPRequestHead, path: String, digest: String?) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     var info = stat()
     guard fd >= 0, fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
@@ -83,6 +105,7 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     headers.add(name: "ETag", value: plan.etag)
     headers.add(name: "Last-Modified", value: plan.lastModified)
     headers.add(name: "Accept-Ranges", value: "bytes")
+    if let digest { headers.add(name: AgentSignature.digestHeader, value: digest) }
     headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
     switch plan.status {
     case .partialContent:

@@ -18,6 +18,9 @@ public struct ProvisionRouter: Sendable {
   public var status: BootStatusBoard
   /// The on-demand build seam; nil until the builders are wired in.
   public var builder: (any OnDemandBuilder)?
+  /// The node agents' secrets: runtime overlay requests are checked against
+  /// them (`AgentKeyring`); nil serves runtime overlays as Warewulf does.
+  public var agents: AgentKeyring?
   public var logger: Logger
 
   public init(artifacts: any BootArtifacts, ipxe: IPXEScript, status: BootStatusBoard,
@@ -30,7 +33,10 @@ public struct ProvisionRouter: Sendable {
   }
 
   /// Answers `uri` from a client at `clientIP`:`clientPort`.
-  public func respond(uri: String, clientIP: String, clientPort: Int, config: BootConfig) -> ProvisionResponse {
+  /// A runtime overlay request signed by the node's agent is checked
+  /// (and not recorded as a boot stage); with `secure` it must be signed.
+  public func respond(uri: String, clientIP: String, clientPort: Int, config: BootConfig,
+                      signature: AgentKeyring.Signature = .init(time: nil, sequence: nil, hmac: nil)) -> ProvisionResponse {
     let request = ProvisionRequest(uri: uri)
     guard case .stage(let stage) = request.route else {
       if request.route == .status {
@@ -59,6 +65,23 @@ public struct ProvisionRouter: Sendable {
       logger.warning("HTTP runtime for \(node.id) from \(clientIP):\(clientPort) refused: secure mode needs a source port below 1024")
       status.record(node: node.id, stage: stage.rawValue, sent: "BAD_REQUEST", ipaddr: clientIP)
       return .text(.unauthorized, "runtime overlay needs a privileged source port\n", contentType: "text/plain")
+    }
+    var fromAgent = false
+    if stage == .runtime, let agents {
+      switch agents.verify(node: node.id, target: uri, signature: signature) {
+      case .signed: fromAgent = true
+      case .unsigned where !config.settings.secure: break
+      case .unsigned:
+        logger.warning("HTTP runtime for \(node.id) from \(clientIP) refused: not signed with the node's key (secure mode)")
+        status.record(node: node.id, stage: stage.rawValue, sent: "BAD_REQUEST", ipaddr: clientIP)
+        return .text(.unauthorized, "runtime overlay needs a request signed by the node's agent\n", contentType: "text/plain")
+      case .refused(let why):
+        logger.warning("HTTP runtime for \(node.id) from \(clientIP) refused: \(why)")
+        return .text(.unauthorized, "signature refused: \(why)\n", contentType: "text/plain")
+      }
+    }
+    if stage == .ipxe, let agents, config.leases[mac]?.address.map({ "\($0)" }) == clientIP {
+      agents.bootStarted(node: node.id)
     }
     if let builder {
       do {
@@ -109,7 +132,9 @@ public struct ProvisionRouter: Sendable {
       status.record(node: node.id, stage: stage.rawValue, sent: "NOT_FOUND", ipaddr: clientIP)
       return .text(.notFound, "no \(stage) for \(node.id)\n", contentType: "text/plain")
     }
-    status.record(node: node.id, stage: stage.rawValue, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
+    if !fromAgent {
+      status.record(node: node.id, stage: stage.rawValue, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
+    }
     return .file(path: path)
   }
 

@@ -34,9 +34,10 @@ public final class ClusterContext {
   /// Staged changes not yet committed.
   public var hasChanges: Bool { loaded?.hasChanges ?? false }
 
-  /// The node's merged (effective) values in the working state.
-  func merged(_ id: String) throws -> MergedNode {
-    do { return try session().working.cluster.merged(id) } catch let e as LangError { throw e } catch {
+  /// The node's merged (effective) values in the working state; `sources`
+  /// as in `ClusterConfig.merged`.
+  func merged(_ id: String, sources: Bool = true) throws -> MergedNode {
+    do { return try session().working.cluster.merged(id, sources: sources) } catch let e as LangError { throw e } catch {
       throw LangError("\(error)")
     }
   }

@@ -38,7 +38,7 @@ final class EntityRef: HostObject, FieldOwner {
   /// The effective value at `path`: merged for a node, own for a profile.
   func effective(_ path: FieldPath) throws -> ConfValue? {
     guard kind == .node else { return try own()[path] }
-    return try cluster.merged(id).value(at: path)
+    return try cluster.merged(id, sources: false).value(at: path)
   }
 
   func parts() throws -> [EntityRef] { [self] }
@@ -48,7 +48,7 @@ final class EntityRef: HostObject, FieldOwner {
 
   /// The name of the primary network device (creating none).
   func primaryNetwork() throws -> String {
-    if kind == .node, let name = try cluster.merged(id).primaryNetwork { return name }
+    if kind == .node, let name = try cluster.merged(id, sources: false).primaryNetwork { return name }
     if let name = try effective(FieldPath(["primary network"]))?.stringValue, !name.isEmpty { return name }
     if case .map(let devices)? = try effective(FieldPath(["network devices"])), let first = devices.keys.sorted().first {
       return first
@@ -244,7 +244,7 @@ enum EntityEdit {
       var alone = ClusterConfig()
       alone.profiles = cluster.profiles
       alone.nodes = [id: node]
-      if case .list(let items)? = try alone.merged(id).value(at: path) { out[id] = items }
+      if case .list(let items)? = try alone.merged(id, sources: false).value(at: path) { out[id] = items }
     }
     return out
   }

@@ -32,7 +32,7 @@ class NodeSet: HostBroadcast, FieldOwner {
 
   func agreed<T: Equatable>(_ path: FieldPath, label: String, _ read: (ConfValue?) -> T, describe: (T) -> String) throws -> T {
     let ids = try ids()
-    let values = try ids.map { read(try cluster.merged($0).value(at: path)) }
+    let values = try ids.map { read(try cluster.merged($0, sources: false).value(at: path)) }
     guard let first = values.first else { return read(nil) }
     guard values.allSatisfy({ $0 == first }) else { throw NodesDiffer.error(label, zip(ids, values).map { ($0, describe($1)) }) }
     return first

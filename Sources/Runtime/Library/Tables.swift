@@ -6,7 +6,7 @@ enum NodeTable {
     let boots = nodes.first.flatMap { BootStatusFile.load(from: BootStatusFile.path(stateDirectory: $0.cluster.store.stateDirectory)) } ?? [:]
     var table = TextTable(header: ["NAME", "PROFILES", "IMAGE", "ADDRESS", "HWADDR", "ROOT", "BOOT", "RUNTIME"])
     for node in nodes {
-      let merged = try node.cluster.merged(node.id)
+      let merged = try node.cluster.merged(node.id, sources: false)
       let primary = try node.primaryNetwork()
       func text(_ path: [String]) -> String { merged.value(at: FieldPath(path))?.stringValue ?? "-" }
       let profiles = (try node.own()[FieldPath(["profiles"])]?.listValue ?? []).joined(separator: ",")

@@ -62,7 +62,7 @@ public final class OverlayBuilder {
     self.sharedDirectory = sharedDirectory
     var merged: [MergedNode] = []
     merged.reserveCapacity(state.cluster.nodes.count)
-    for id in state.cluster.nodes.keys { merged.append(try state.cluster.merged(id)) }
+    for id in state.cluster.nodes.keys { merged.append(try state.cluster.merged(id, sources: false)) }
     self.environment = OverlayEnvironment(server: state.server, nodes: merged, root: base, buildHost: buildHost,
                                           buildTime: buildTime)
     self.renderer = OverlayRenderer(environment: environment)

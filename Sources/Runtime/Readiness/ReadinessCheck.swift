@@ -99,7 +99,7 @@ public final class ReadinessCheck {
 
   /// The problems of node `id` alone.
   public func problems(of id: String) -> [ReadinessProblem] {
-    guard let node = try? state.cluster.merged(id) else { return [] }
+    guard let node = try? state.cluster.merged(id, sources: false) else { return [] }
     var out: [ReadinessProblem] = []
     func add(_ kind: ReadinessProblem.Kind, _ what: String, fix: String, blocks: Bool = true) {
       out.append(ReadinessProblem(kind, nodes: [id], what: what, fix: fix, blocksBoot: blocks))

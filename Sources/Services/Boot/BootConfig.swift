@@ -34,7 +34,7 @@ public struct BootConfig: Sendable {
     var nodes: [String: MergedNode] = [:]
     var discoverable: [(String, String)] = []
     for id in state.cluster.nodes.keys {
-      guard let node = try? state.cluster.merged(id) else { continue }
+      guard let node = try? state.cluster.merged(id, sources: false) else { continue }
       nodes[id] = node
       if BootConfig.isTrue(node.value(at: FieldPath("discoverable"))) {
         discoverable.append((node.value(at: FieldPath("cluster name"))?.stringValue ?? "", id))

@@ -20,7 +20,7 @@ public enum Discovery {
     entity.fields["discoverable"] = nil
     var next = state
     next.cluster.nodes[id] = entity
-    if let merged = try? next.cluster.merged(id), BootConfig.isTrue(merged.value(at: FieldPath("discoverable"))) {
+    if let merged = try? next.cluster.merged(id, sources: false), BootConfig.isTrue(merged.value(at: FieldPath("discoverable"))) {
       entity.fields["discoverable"] = .scalar("false", .bool)
       next.cluster.nodes[id] = entity
     }

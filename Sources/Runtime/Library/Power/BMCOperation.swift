@@ -13,7 +13,7 @@ enum BMCOperation {
   }
 
   static func targets(_ ids: [String], _ cluster: ClusterContext) throws -> [BMCTarget] {
-    try ids.map { BMCTarget(node: $0, try cluster.merged($0)) }
+    try ids.map { BMCTarget(node: $0, try cluster.merged($0, sources: false)) }
   }
 
   /// `fanout:` (a count) and `timeout:` (a duration or seconds) from a call.

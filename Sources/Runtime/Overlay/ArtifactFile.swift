@@ -7,8 +7,12 @@ import Foundation
 /// unlinked before the rename because ext4 flushes data synchronously when
 /// a rename replaces a file (`auto_da_alloc`); a reader may briefly find no
 /// file, never a partial one.
+///
+/// A content-addressed file (a shared overlay part) is written with
+/// `replace: false`: it is linked into place and an existing one is kept,
+/// so a reader assembling another node's image never finds it missing.
 enum ArtifactFile {
-  static func write(_ chunks: [[UInt8]], to path: String) throws {
+  static func write(_ chunks: [[UInt8]], to path: String, replace: Bool = true) throws {
     let temporary = path + ".tmp\(UInt32.random(in: 0 ... .max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OverlayError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
@@ -28,6 +32,13 @@ enum ArtifactFile {
       }
     }
     if close(fd) != 0 { failed = true }
+    if !failed, !replace {
+      let linked = link(temporary, path) == 0 || errno == EEXIST
+      let error = errno
+      unlink(temporary)
+      guard linked else { throw OverlayError("cannot write \(path): \(String(cString: strerror(error)))") }
+      return
+    }
     if !failed { unlink(path) }
     guard !failed, rename(temporary, path) == 0 else {
       unlink(temporary)

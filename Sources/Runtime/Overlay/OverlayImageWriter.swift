@@ -66,7 +66,7 @@ final class OverlayImageWriter {
     let sharedPath = sharedDirectory + "/" + sharedKey.hex + ".gz"
     if !known.contains(sharedKey.hex) {
       if !FileManager.default.fileExists(atPath: sharedPath) {
-        try ArtifactFile.write([try compressed(sharedItems, trailer: false)], to: sharedPath)
+        try ArtifactFile.write([try compressed(sharedItems, trailer: false)], to: sharedPath, replace: false)
       }
       known.insert(sharedKey.hex)
     }

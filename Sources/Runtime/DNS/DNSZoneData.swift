@@ -82,10 +82,13 @@ public struct DNSZoneData: Equatable, Sendable {
       reverse = try dns.reverse.map(DNSZoneData.reverseZone)
     }
     let reverse = self.reverse
-    let forward = records
-    for record in forward {
+    // One PTR per address: the first name it has (a node's primary name comes before its device names).
+    var pointed = Set<String>()
+    for record in records {
       guard let ip = IPAddressText.parse(record.value), reverse.contains(where: { $0.contains(ip) }) else { continue }
-      records.append(DNSRecord(name: DNSName.pointer(ip), kind: .ptr, value: record.name, source: record.source))
+      let owner = DNSName.pointer(ip)
+      guard pointed.insert(owner).inserted else { continue }
+      records.append(DNSRecord(name: owner, kind: .ptr, value: record.name, source: record.source))
     }
     self.records = DNSZoneData.unique(records)
   }

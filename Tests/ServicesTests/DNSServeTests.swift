@@ -23,11 +23,11 @@ import Testing
     try run(["ip", "netns", "exec", pair.client, "dig", "@10.77.0.1", "+time=2", "+tries=1"] + arguments, timeout: 15).output
   }
 
-  func withServer(_ body: (VethPair, ServeProcess, ScratchRoot) throws -> Void) throws {
+  func withServer(dhcp: Bool = false, _ body: (VethPair, ServeProcess, ScratchRoot) throws -> Void) throws {
     let scratch = try ScratchRoot(state: DNSServeTests.state())
     let pair = try VethPair(clientMAC: Fixture.mac1)
-    try run(["ip", "-n", pair.client, "addr", "add", "10.77.0.50/24", "dev", "vc0"])
-    let server = try ServeProcess(root: scratch.path, arguments: ["--no-dhcp", "--interface", "vs0", "--tftp-port", "16981", "--http-port", "19881"],
+    if !dhcp { try run(["ip", "-n", pair.client, "addr", "add", "10.77.0.50/24", "dev", "vc0"]) }
+    let server = try ServeProcess(root: scratch.path, arguments: (dhcp ? [] : ["--no-dhcp"]) + ["--interface", "vs0", "--tftp-port", "16981", "--http-port", "19881"],
                                   netns: pair.server)
     defer { #expect(server.stop() == 0) }
     #expect(server.waitForLog("DNS: zone lab.example"), "\(server.log)")
@@ -108,6 +108,18 @@ import Testing
       #expect(elapsed < 1, "served after \(elapsed) s")
       let after = try #require(serial(try dig(pair, ["+short", "lab.example", "SOA"])))
       #expect(after > before)
+    }
+  }
+
+  @Test func theDHCPLeaseNamesTheServerDomainAndSearchList() throws {
+    try withServer(dhcp: true) { pair, server, scratch in
+      let script = scratch.path + "/udhcpc.sh"
+      try "#!/bin/sh\n[ \"$1\" = bound ] && echo \"LEASE ip=$ip dns=$dns domain=$domain search=$search\" >> \(scratch.path)/udhcpc.out\nexit 0\n"
+        .write(toFile: script, atomically: true, encoding: .utf8)
+      chmod(script, 0o755)
+      try run(["ip", "netns", "exec", pair.client, "busybox", "udhcpc", "-i", "vc0", "-n", "-q", "-t", "3", "-T", "1", "-O", "search", "-s", script], timeout: 20)
+      let lease = (try? String(contentsOfFile: scratch.path + "/udhcpc.out", encoding: .utf8)) ?? ""
+      #expect(lease == "LEASE ip=10.77.0.11 dns=10.77.0.1 domain=lab.example search=lab.example\n", "\(lease)\n\(server.log)")
     }
   }
 }

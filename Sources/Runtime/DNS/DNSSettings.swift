@@ -34,3 +34,20 @@ public struct DNSSettings: Equatable, Sendable {
     self.hosts = hosts
   }
 }
+
+extension DNSSettings {
+  /// The address nodes ask: `listen` when it names one, else the server's address.
+  public func serverAddress(default fallback: String) -> String {
+    guard !listen.isEmpty, let ip = IPAddressText.parse(listen), ip.dropFirst(12) != [0, 0, 0, 0], ip != [UInt8](repeating: 0, count: 16) else { return fallback }
+    return listen
+  }
+
+  /// `.Dns` in the template data (Howl's own): `Enabled`, `Server`, `Domain`,
+  /// for the network overlays to point the nodes at Howl's DNS.
+  static func templateValue(_ server: ServerConfig) -> TemplateValue {
+    let dns = server.dns
+    return .map(TemplateMap([
+      "Enabled": .bool(dns.enabled), "Server": .string(dns.serverAddress(default: server.ipaddr)), "Domain": .string(dns.domain),
+    ]))
+  }
+}

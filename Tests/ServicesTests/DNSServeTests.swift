@@ -8,10 +8,10 @@ import Testing
 /// with the SOA, TCP after a truncated answer, refusal without a
 /// forwarder, malformed queries dropped, a commit served within a second.
 @Suite(.serialized) struct DNSServeTests {
-  static func state() -> ClusterState {
+  static func state(forward: [String] = []) -> ClusterState {
     var state = Fixture.state(server: ServerConfig(ipaddr: "10.77.0.1", netmask: "255.255.255.0", network: "10.77.0.0"))
     state.cluster.nodes["n1"]?.fields["ipmi"] = .map(["ipaddr": .string("10.77.0.101")])
-    state.server.dns = DNSSettings(enabled: true, domain: "lab.example", ttl: 120, hosts: [
+    state.server.dns = DNSSettings(enabled: true, domain: "lab.example", ttl: 120, forward: forward, hosts: [
       "login1": ["10.77.0.5"],
       "many": (1...100).map { "10.77.0.\($0 + 120)" },
     ])
@@ -23,8 +23,8 @@ import Testing
     try run(["ip", "netns", "exec", pair.client, "dig", "@10.77.0.1", "+time=2", "+tries=1"] + arguments, timeout: 15).output
   }
 
-  func withServer(dhcp: Bool = false, _ body: (VethPair, ServeProcess, ScratchRoot) throws -> Void) throws {
-    let scratch = try ScratchRoot(state: DNSServeTests.state())
+  func withServer(dhcp: Bool = false, forward: [String] = [], _ body: (VethPair, ServeProcess, ScratchRoot) throws -> Void) throws {
+    let scratch = try ScratchRoot(state: DNSServeTests.state(forward: forward))
     let pair = try VethPair(clientMAC: Fixture.mac1)
     if !dhcp { try run(["ip", "-n", pair.client, "addr", "add", "10.77.0.50/24", "dev", "vc0"]) }
     let server = try ServeProcess(root: scratch.path, arguments: (dhcp ? [] : ["--no-dhcp"]) + ["--interface", "vs0", "--tftp-port", "16981", "--http-port", "19881"],
@@ -120,6 +120,36 @@ import Testing
       try run(["ip", "netns", "exec", pair.client, "busybox", "udhcpc", "-i", "vc0", "-n", "-q", "-t", "3", "-T", "1", "-O", "search", "-s", script], timeout: 20)
       let lease = (try? String(contentsOfFile: scratch.path + "/udhcpc.out", encoding: .utf8)) ?? ""
       #expect(lease == "LEASE ip=10.77.0.11 dns=10.77.0.1 domain=lab.example search=lab.example\n", "\(lease)\n\(server.log)")
+    }
+  }
+
+  @Test func otherNamesGoToTheForwarder() throws {
+    try withServer(forward: ["127.0.0.1"]) { pair, server, scratch in
+      // BIND 9 on the server namespace's loopback, authoritative for example.com.
+      try "$TTL 60\n@ IN SOA ns.example.com. root.example.com. 1 3600 600 86400 60\n@ IN NS ns.example.com.\nns IN A 127.0.0.1\nwww IN A 192.0.2.80\n"
+        .write(toFile: scratch.path + "/example.zone", atomically: true, encoding: .utf8)
+      try """
+        options { directory "\(scratch.path)"; pid-file "\(scratch.path)/named.pid"; listen-on port 53 { 127.0.0.1; }; listen-on-v6 { none; }; recursion no; };
+        zone "example.com" { type primary; file "\(scratch.path)/example.zone"; };
+        """.write(toFile: scratch.path + "/named.conf", atomically: true, encoding: .utf8)
+      let named = Process()
+      named.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+      named.arguments = ["netns", "exec", pair.server, "named", "-f", "-u", "root", "-c", scratch.path + "/named.conf"]
+      named.standardOutput = FileHandle.nullDevice
+      named.standardError = FileHandle.nullDevice
+      try named.run()
+      defer {
+        named.terminate()
+        named.waitUntilExit()
+      }
+      var answer = ""
+      for _ in 0..<50 {
+        answer = try dig(pair, ["+short", "www.example.com"])
+        if answer == "192.0.2.80\n" { break }
+        usleep(100_000)
+      }
+      #expect(answer == "192.0.2.80\n", "\(server.log)")
+      #expect(try dig(pair, ["+short", "n1.lab.example"]) == "10.77.0.11\n")
     }
   }
 }

@@ -82,6 +82,10 @@ import Testing
     response.flags |= 0x8000
     #expect(responder.respond(to: response.encode(), over: .udp) == .drop("a response, not a query"))
     #expect(try reply(responder.respond(to: DNSMessageTests.query("example.com", DNSType.a), over: .udp)).flags & 0xF == 5)
+    var many = DNSMessage(id: 3, flags: 0)
+    many.questions = (0..<8).map { DNSQuestion(name: DomainName(String(repeating: "a", count: 60) + ".\($0).c"), type: DNSType.a) }
+    guard case .reply(let bytes) = responder.respond(to: many.encode(), over: .udp) else { throw TestFailure("no reply") }
+    #expect(bytes.count == 12 && bytes[3] & 0xF == 1, "FORMERR without the questions")
     let forwarding = DNSResponder(authority: responder.authority, forwarding: true)
     #expect(forwarding.respond(to: DNSMessageTests.query("example.com", DNSType.a), over: .udp) == .forward)
   }

@@ -38,8 +38,12 @@ public struct DNSResponder: Sendable {
       reply.flags |= UInt16(rcode.rawValue)
       return .reply(fit(reply, transport: transport, clientSize: edns.map { max(512, Int($0.klass)) } ?? 512))
     }
+    guard query.questions.count == 1 else {
+      // Echoing many questions could exceed what the client accepts.
+      reply.questions = []
+      return finish(.formErr)
+    }
     guard query.opcode == 0 else { return finish(.notImp) }
-    guard query.questions.count == 1 else { return finish(.formErr) }
     let question = query.questions[0]
     let key = question.name.key
     guard let apex = authority.apex(of: key) else { return forwarding ? .forward : finish(.refused) }

@@ -70,6 +70,7 @@ let package = Package(
     .executableTarget(name: "LangFuzz", dependencies: ["Lang", "FuzzSupport"]),
     .executableTarget(name: "DHCPFuzz", dependencies: ["Services", "FuzzSupport"]),
     .executableTarget(name: "TFTPFuzz", dependencies: ["Services", "FuzzSupport"]),
+    .executableTarget(name: "DNSFuzz", dependencies: ["Services", "Runtime", "FuzzSupport"]),
     // The `.howl` spec-file format shared by the test targets.
     .target(name: "SpecSupport", dependencies: ["Lang"], path: "Tests/SpecSupport"),
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),

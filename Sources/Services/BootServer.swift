@@ -54,6 +54,9 @@ public final class BootServer: @unchecked Sendable {
   private let nfs: NFSExportManager?
   /// NFS work (starting ganesha, reloads) runs here, off the event loops.
   private let nfsQueue = DispatchQueue(label: "howl.nfs")
+  /// DNS (`server.dns`); its listeners are opened and closed here, off the event loops.
+  private let dns: DNSService
+  private let dnsQueue = DispatchQueue(label: "howl.dns")
   private let stopped = NIOLockedValueBox(false)
   private let done = DispatchSemaphore(value: 0)
 
@@ -68,6 +71,7 @@ public final class BootServer: @unchecked Sendable {
     config = NIOLockedValueBox(BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options)))
     group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     nfs = options.nfs ? NFSExportManager(root: options.root) : nil
+    dns = DNSService(group: group)
   }
 
   /// The settings in effect: the `server` ones, the interface's address if
@@ -95,6 +99,7 @@ public final class BootServer: @unchecked Sendable {
       }
       try startTFTP(settings)
       try startHTTP(settings)
+      try dnsQueue.sync { try dns.apply(currentConfig.state, serverAddress: settings.address) }
       if options.routerAdvertisements, settings.dhcpEnabled, !settings.interface.isEmpty {
         let advertiser = RouterAdvertiser(interface: settings.interface)
         do {
@@ -149,6 +154,7 @@ public final class BootServer: @unchecked Sendable {
     watchTask?.cancel()
     advertiser?.stop()
     nfsQueue.sync { nfs?.stopStartedServer() }
+    dnsQueue.sync { dns.stop() }
     for channel in channels { try? channel.close().wait() }
     tftpTransfers?.stop()
     status.flush(to: BootPaths(root: options.root).statusFile)
@@ -180,6 +186,9 @@ public final class BootServer: @unchecked Sendable {
       logger.warning("listening addresses and ports change only on restart")
     }
     for (loop, responder) in responders { loop.execute { responder.update(next) } }
+    dnsQueue.async { [dns, logger] in
+      do { try dns.apply(next.state, serverAddress: next.settings.address) } catch { logger.error("DNS not updated, serving the previous zones: \(error)") }
+    }
     if BootServer.exportsDiffer(old, next) { nfsQueue.async { self.applyExports(next) } }
   }
 

@@ -8,12 +8,13 @@ import Services
 struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "howl serve",
-    abstract: "Run the boot services (DHCP, TFTP, HTTP provisioning, NFS exports) in the foreground.",
+    abstract: "Run the boot services (DHCP, TFTP, HTTP provisioning, NFS exports, DNS) in the foreground.",
     discussion: """
       Settings come from `server` in $HOWL_ROOT/etc/howl/howl.conf; flags override them.
       The cluster is reloaded when a commit lands; changed exports are applied to the NFS
       server (nfs-ganesha is started if it is not running, else reloaded). SIGTERM or SIGINT
-      stops the server, and the nfs-ganesha it started.
+      stops the server, and the nfs-ganesha it started. With server.dns.enabled, it answers DNS
+      for the cluster zone on server.dns.listen (the server's address) port server.dns.port (53).
       """)
 
   @Option(help: "The address clients reach the server at (next-server, URLs).")

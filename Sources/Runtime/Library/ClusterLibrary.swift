@@ -15,6 +15,7 @@ public enum ClusterLibrary {
     i.define("images", .object(images))
     i.define("exports", .object(exports))
     i.define("server", .object(ServerView(cluster)))
+    i.define("dns", .object(DNSView(cluster)))
     let overlays = OverlayCollection(cluster)
     i.define("overlays", .object(overlays))
 

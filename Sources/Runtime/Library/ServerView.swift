@@ -9,7 +9,7 @@ final class ServerView: HostObject {
   var typeName: String { "server" }
 
   static let fields = ["ipaddr", "netmask", "network", "interface", "dhcp_enabled", "dhcp_mode", "dhcp_range",
-                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "update_interval", "comment", "nfs"]
+                       "http_port", "tftp_port", "dhcp_port", "secure", "autobuild_overlays", "update_interval", "comment", "nfs", "dns"]
   var memberNames: [String] { ServerView.fields }
 
   func config() throws -> ServerConfig { try cluster.session().working.server }
@@ -38,6 +38,7 @@ final class ServerView: HostObject {
     case "update_interval": return .duration(c.updateInterval * 1000)
     case "comment": return .string(c.comment)
     case "nfs": return .object(NFSSettingsView(cluster))
+    case "dns": return .object(DNSSettingsView(cluster))
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
   }
@@ -97,6 +98,7 @@ final class ServerView: HostObject {
       change = { $0.updateInterval = ms / 1000 }
     case "comment": let v = try ClusterFunctions.text(value, "server.comment"); change = { $0.comment = v }
     case "nfs": throw LangError("server.nfs is set field by field: server.nfs.backend = \"ganesha\"")
+    case "dns": throw LangError("server.dns is set field by field: server.dns.enabled = true")
     default: throw LangError.noMember(name, of: typeName, candidates: memberNames)
     }
     try cluster.session().stage { state, _ in try change(&state.server) }

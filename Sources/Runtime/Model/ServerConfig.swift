@@ -193,6 +193,8 @@ public struct ServerConfig: Equatable, Sendable {
   public var nfs: NFS
   public var images: OrderedDictionary<String, ImageEntry>
   public var warewulfOnly: WarewulfOnly
+  /// `server.dns` and `dns.add` hosts (Howl's `dns:` section).
+  public var dns = DNSSettings()
   public var extra: OrderedDictionary<String, ConfValue>
 
   public init(comment: String = "", ipaddr: String = "", netmask: String = "", network: String = "",

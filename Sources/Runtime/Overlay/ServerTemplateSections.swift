@@ -4,7 +4,7 @@ import Foundation
 /// warewulf.conf: the IPv4 values (`.Ipaddr`, `.Netmask`, `.Network`,
 /// `.NetworkCIDR`, `.IpCIDR`), the IPv6 ones (`.Ipaddr6 .PrefixLen6 .IpCIDR6
 /// .Network6 .NetworkCIDR6 .Ipv6`), the config sections with Warewulf's
-/// defaults (`.Dhcp .Nfs .Ssh .Warewulf .Tftp .Paths`) and the build host and
+/// defaults (`.Dhcp .Nfs .Ssh .Warewulf .Tftp .Paths`), Howl's `.Dns`, and the build host and
 /// time. `.Paths.Sysconfdir` is `$HOWL_ROOT/etc`, so templates read the server
 /// files of the root Howl manages; `.Tftp.TftpRoot` is the directory `howl
 /// serve` serves. `.BuildTime` is Go's `01-02-2006 15:04:05 MST` (UTC prints
@@ -64,6 +64,7 @@ enum ServerTemplateSections {
         "IpxeBinaries": .map(TemplateMap(Dictionary(uniqueKeysWithValues: only.effectiveIpxeBinaries.map { ($0.key, .string($0.value)) }),
                                          missingValue: "")),
       ])),
+      "Dns": DNSSettings.templateValue(server),
       "Paths": .map(TemplateMap([
         "Sysconfdir": .string(root + "/etc"), "Datadir": "/usr/share", "WWOverlaydir": "/var/lib/howl/overlays",
         "WWChrootdir": "/var/lib/howl/images", "WWProvisiondir": "/var/lib/howl/provision", "WWClientdir": "/warewulf",

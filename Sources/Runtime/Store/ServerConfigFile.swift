@@ -201,6 +201,8 @@ extension ServerConfig {
       }
     }
 
+    if let dns = top.removeValue(forKey: "dns"), !dns.isEmpty { config.dns = try DNSSettings.read(dns, fail: fail) }
+
     for (name, rest) in [("warewulf", warewulf), ("dhcp", dhcp), ("tftp", tftp), ("nfs", nfs), ("ssh", ssh)] where !rest.isEmpty {
       config.extra[name] = .map(rest)
     }
@@ -293,6 +295,7 @@ extension ServerConfig {
       for (key, value) in image.extra where item[key] == nil { item[key] = value }
       return (name, ConfValue.map(item))
     }))
+    if dns != DNSSettings() { top["dns"] = dns.fileValue }
     for (key, value) in extra where !ServerConfig.sections.contains(key) && top[key] == nil { top[key] = value }
     return top
   }

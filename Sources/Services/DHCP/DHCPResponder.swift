@@ -140,6 +140,7 @@ public final class DHCPResponder {
       packet.options[.subnetMask] = (lease?.netmask ?? settings.netmask).bytes
       if let gateway = lease?.gateway { packet.options[.router] = gateway.bytes }
       if let hostname = lease?.hostname { packet.options[.hostName] = Array(hostname.utf8) }
+      for (code, value) in DHCPDNSOptions.options(config) { packet.options[code] = value }
     }
     if let file = chooser.bootFile(for: client, mac: mac, settings: settings) {
       packet.siaddr = settings.address

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Runtime
+
+/// Howl's DNS server, on UDP and TCP: authoritative for the cluster zone and
+/// its reverse zones, forwarding other names to `server.dns.forward` or
+/// refusing them. `apply` takes each committed state: the zones' serial
+/// moves when a record changes, the new data is answered at once, and the
+/// listeners follow `enabled`, `listen` and `port`.
+public final class DNSService: @unchecked Sendable {
+  private struct Current {
+    var responder: DNSResponder
+    var forwarder: DNSForwarder?
+  }
+
+  private let group: EventLoopGroup
+  private let logger: Logger
+  private let current = NIOLockedValueBox<Current?>(nil)
+  private var channels: [Channel] = []
+  private var bound: (host: String, port: Int)?
+
+  public init(group: EventLoopGroup, logger: Logger = Logger(label: "howl.dns")) {
+    self.group = group
+    self.logger = logger
+  }
+
+  /// Where the server listens (nil while DNS is off).
+  public var address: (host: String, port: Int)? { bound }
+
+  /// The serial of the zones being served.
+  public var serial: UInt32? { current.withLockedValue { $0?.responder.authority.serial } }
+
+  /// Serves `state`'s zones: starts, updates or stops. `serverAddress` is
+  /// where the server is reached when `server.dns.listen` is unset.
+  /// - Throws: when the zones cannot be built or a port cannot be bound (the previous zones stay).
+  public func apply(_ state: ClusterState, serverAddress: IPv4) throws {
+    let dns = state.server.dns
+    guard dns.enabled else {
+      stop()
+      return
+    }
+    let zone = try DNSZoneData(state: state)
+    let previous = current.withLockedValue { $0?.responder.authority }
+    let serial: UInt32
+    if let previous, previous.zone == zone {
+      serial = previous.serial
+    } else {
+      let now = UInt32(clamping: Int(Date().timeIntervalSince1970))
+      serial = previous.map { max($0.serial &+ 1, now) } ?? now
+    }
+    let upstreams = dns.forward.compactMap { try? SocketAddress(ipAddress: $0, port: 53) }
+    let next = Current(responder: DNSResponder(authority: DNSAuthority(zone: zone, serial: serial), forwarding: !upstreams.isEmpty),
+                       forwarder: upstreams.isEmpty ? nil : DNSForwarder(upstreams: upstreams, group: group))
+    let host = !dns.listen.isEmpty ? dns.listen : serverAddress == .zero ? "0.0.0.0" : "\(serverAddress)"
+    if bound.map({ $0.host != host || $0.port != dns.port }) ?? true {
+      closeChannels()
+      current.withLockedValue { $0 = next }
+      try bind(host: host, port: dns.port)
+      logger.info("DNS: zone \(zone.domain) and \(zone.reverse.count) reverse zones on \(host):\(dns.port) (UDP and TCP), serial \(serial)")
+    } else {
+      current.withLockedValue { $0 = next }
+      if serial != previous?.serial { logger.info("DNS: zone \(zone.domain) serial \(serial), \(zone.records.count) records") }
+    }
+  }
+
+  public func stop() {
+    closeChannels()
+    current.withLockedValue { $0 = nil }
+  }
+
+  private func closeChannels() {
+    for channel in channels { try? channel.close().wait() }
+    channels = []
+    bound = nil
+  }
+
+  private func bind(host: String, port: Int) throws {
+    let udp = try DatagramBootstrap(group: group)
+      .channelOption(.socketOption(.so_reuseaddr), value: 1)
+      .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+      .channelOption(.maxMessagesPerRead, value: 16)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(service: self)) }
+      }
+      .bind(host: host, port: port).wait()
+    channels.append(udp)
+    let tcp = try ServerBootstrap(group: group)
+      .serverChannelOption(.backlog, value: 256)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSStreamFrameDecoder()))
+          try channel.pipeline.syncOperations.addHandler(DNSStreamHandler(service: self))
+        }
+      }
+      .bind(host: host, port: port).wait()
+    channels.append(tcp)
+    bound = (host, port)
+  }
+
+  /// Answers, forwards or drops one query; `send` gets the reply's bytes.
+  func answer(_ bytes: [UInt8], from peer: SocketAddress, over transport: DNSResponder.Transport, on loop: EventLoop,
+              send: @escaping ([UInt8]) -> Void) {
+    guard let now = current.withLockedValue({ $0 }) else { return }
+    switch now.responder.respond(to: bytes, over: transport) {
+    case .reply(let reply): send(reply)
+    case .drop(let reason): logger.warning("dropped malformed DNS query from \(peer): \(reason)")
+    case .forward:
+      guard let forwarder = now.forwarder else { return }
+      forwarder.forward(bytes).hop(to: loop).whenComplete { [logger] result in
+        switch result {
+        case .success(let reply): send(reply)
+        case .failure(let error): logger.warning("no upstream answered a query from \(peer): \(error)")
+        }
+      }
+    }
+  }
+}

@@ -17,7 +17,7 @@ public final class BMCProtocols: BMCController {
     switch target.tags["protocol"]?.lowercased() ?? "" {
     case "", "ipmi": return ipmi
     case "redfish": return redfish
-    case let other: throw BMCError("\(target.node): ipmi.tags.protocol is \"ipmi\" or \"redfish\", not \"\(other)\"")
+    case let other: throw BMCError("ipmi.tags.protocol is \"ipmi\" or \"redfish\", not \"\(other)\"")
     }
   }
 

@@ -14,21 +14,21 @@ struct RedfishEndpoint {
   var system: String?
 
   init(_ target: BMCTarget) throws {
-    guard !target.ipaddr.isEmpty else { throw BMCError("\(target.node) has no ipmi.ipaddr") }
+    guard !target.ipaddr.isEmpty else { throw BMCError("no ipmi.ipaddr") }
     host = target.ipaddr
     if target.port.isEmpty || target.port == "623" {
       port = 443
     } else if let number = Int(target.port), (1...65535).contains(number) {
       port = number
     } else {
-      throw BMCError("\(target.node): ipmi.port \"\(target.port)\" is not a port number")
+      throw BMCError("ipmi.port \"\(target.port)\" is not a port number")
     }
     username = target.username
     password = target.password
     switch target.tags["verify"]?.lowercased() ?? "" {
     case "", "true", "yes": verify = true
     case "false", "no": verify = false
-    case let other: throw BMCError("\(target.node): ipmi.tags.verify is \"true\" or \"false\", not \"\(other)\"")
+    case let other: throw BMCError("ipmi.tags.verify is \"true\" or \"false\", not \"\(other)\"")
     }
     system = target.tags["system"].flatMap { name in
       name.isEmpty ? nil : name.hasPrefix("/") ? name : "/redfish/v1/Systems/" + name

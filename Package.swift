@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     .systemLibrary(name: "CLibedit", path: "Sources/CLibedit", pkgConfig: "libedit",
@@ -55,8 +56,16 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]),
-    // The nodes' BMCs through ipmitool: what Runtime's BMCController asks for.
-    .target(name: "BMC", dependencies: ["Runtime"]),
+    // The nodes' BMCs through ipmitool or Redfish: what Runtime's BMCController asks for.
+    .target(
+      name: "BMC",
+      dependencies: [
+        "Runtime",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]),
     .executableTarget(
       name: "howl",
       dependencies: [

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # power.status() over N simulated BMCs (ipmi_sim on loopback, N=100 unless
 # given, at most 250) against what a Warewulf site runs today: `ipmitool …
-# power status` per node with a fanout of 50 (xargs -P 50). Side by side in
-# one run: wall times (best of 3), their ratio (goal ≤ 1.0, aim ≤ 0.5) and
-# the per-node latency.
+# power status` per node with a fanout of 50 (xargs -P 50). Then over N
+# Redfish systems (sushy-tools' emulator, fake driver, HTTPS with a
+# self-signed certificate and basic auth, one per system) against `curl` of each system's resource with the same fanout.
+# Side by side in one run: wall times (best of 3), their ratio (goal ≤ 1.0,
+# aim ≤ 0.5) and the per-node latency.
 #   scripts/bench/power.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,3 +74,52 @@ printf '%-52s %8s\n' "xargs -P 50 ipmitool … chassis power status" "$loop_ms"
 printf '%-52s %8s\n' "ratio howl / loop" "$(python3 -c "print(f'{$howl_ms/max($loop_ms,1):.2f}')")"
 printf '%-52s %8s\n' "one node: ipmitool" "$one_ipmitool"
 printf '%-52s %8s\n' "one node: howl (process start, load, one BMC)" "$one_howl"
+
+# Redfish: one emulator per system at 127.0.61.1 … 127.0.61.N (Howl refuses two nodes on one BMC address).
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+pids=()
+rf=$HOWL_ROOT/redfish
+mkdir -p "$rf"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout "$rf/key.pem" -out "$rf/cert.pem" -subj /CN=howl-bench 2>/dev/null
+python3 -c 'import bcrypt; print("admin:" + bcrypt.hashpw(b"s3cret", bcrypt.gensalt(4)).decode())' >"$rf/htpasswd"
+system=27946b59-9e44-4fa7-8e91-f3527a1ef094
+for i in $(seq 1 "$count"); do
+  cat >"$rf/$i.conf" <<CONF
+SUSHY_EMULATOR_AUTH_FILE = '$rf/htpasswd'
+SUSHY_EMULATOR_FAKE_DRIVER = True
+SUSHY_EMULATOR_STATE_DIR = '$rf/state-$i'
+CONF
+  sushy-emulator --config "$rf/$i.conf" --fake -i "127.0.61.$i" -p "$port" \
+    --ssl-certificate "$rf/cert.pem" --ssl-key "$rf/key.pem" >"$rf/$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in $(seq 1 "$count"); do echo "https://127.0.61.$i:$port/redfish/v1/Systems/$system"; done >"$rf/urls"
+rfstatus() { curl -sk -u admin:s3cret "https://127.0.61.$1:$port/redfish/v1/Systems/$system"; }
+for i in $(seq 1 "$count"); do
+  for _ in $(seq 1 600); do rfstatus "$i" >/dev/null 2>&1 && break; sleep 0.1; done
+done
+rfrunning=0
+for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && rfrunning=$((rfrunning + 1)); done
+
+"$howl" -c "
+profiles[\"default\"].ipmi.tags.protocol = \"redfish\"
+profiles[\"default\"].ipmi.tags.verify = \"false\"
+profiles[\"default\"].ipmi.tags.system = \"$system\"
+nodes.remove(\"n[1-$count]\")
+nodes.add(\"n[1-$count]\", ipmi_ipaddr: 127.0.61.1)"
+
+rfloop() { xargs -P 50 -n 1 curl -sk -u admin:s3cret -w '\n' <"$rf/urls"; }
+rfanswered=$(rfloop | grep -c '"PowerState"')
+"$howl" -c "let r = nodes.power.status(); assert(len(r.ok) == $count, \"\${len(r.failed)} failed: \${r.failed}\")"
+rf_howl_ms=$(best "$howl" -c "let r = nodes.power.status(); assert(len(r.ok) == $count)")
+rf_loop_ms=$(best rfloop)
+one_curl=$(best rfstatus 1)
+one_rf_howl=$(best "$howl" -c 'print(nodes["n1"].power.status())')
+
+printf '\nRedfish: %s sushy-emulator processes running, %s answered the loop\n' "$rfrunning" "$rfanswered"
+printf '%-52s %8s\n' "power status of $count Redfish systems" ms
+printf '%-52s %8s\n' "howl: nodes.power.status() (fanout 50)" "$rf_howl_ms"
+printf '%-52s %8s\n' "xargs -P 50 curl …/Systems/ID" "$rf_loop_ms"
+printf '%-52s %8s\n' "ratio howl / loop" "$(python3 -c "print(f'{$rf_howl_ms/max($rf_loop_ms,1):.2f}')")"
+printf '%-52s %8s\n' "one node: curl" "$one_curl"
+printf '%-52s %8s\n' "one node: howl (process start, load, one BMC)" "$one_rf_howl"

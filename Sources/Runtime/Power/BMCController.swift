@@ -1,6 +1,6 @@
 /// What talks to the nodes' BMCs. Runtime knows no processes or sockets:
 /// the `howl` executable installs an implementation (the `BMC` module's,
-/// through `ipmitool`) into `ClusterContext.bmc`.
+/// through `ipmitool` or Redfish) into `ClusterContext.bmc`.
 ///
 /// Everything here is plain data, safe to hand to other threads: an
 /// implementation works off the interpreter's thread and returns results.

@@ -43,24 +43,20 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
   /// would otherwise keep the frame (and themselves) alive in a cycle:
   /// `fn outer() { let f = x => x; … }`. Closures that escaped — returned,
   /// stored elsewhere, or still reachable through another closure over this
-  /// frame — are left alone; the result says whether such a cycle remains
-  /// (it does, too, when a slot holds a closure over one of the frame's loop
-  /// iterations).
+  /// frame — are left alone; the result says whether the frame may still
+  /// be in a cycle: whenever something besides the caller holds it, as a
+  /// closure kept in a list or map of the frame does
+  /// (`let fs = []; fs += [() => x]`), or one over a loop iteration.
   @discardableResult
   static func breakCycles(_ frame: inout Frame) -> Bool {
     var held: [(slot: Int, closure: Closure)] = []
-    var overIteration = false
     for slot in 0..<frame.header.count {
       if case .function(let fn) = frame[slot], fn.kind == .closure {
         let closure = unsafeDowncast(fn, to: Closure.self)
-        if closure.parent === frame {
-          held.append((slot, closure))
-        } else if closure.parent?.isWithin(frame) == true {
-          overIteration = true
-        }
+        if closure.parent === frame { held.append((slot, closure)) }
       }
     }
-    guard !held.isEmpty else { return overIteration }
+    guard !held.isEmpty else { return !isKnownUniquelyReferenced(&frame) }
     for (slot, _) in held { frame[slot] = .null }
     var onlyInFrame = true
     for i in held.indices where !isKnownUniquelyReferenced(&held[i].closure) {
@@ -69,7 +65,7 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     }
     if onlyInFrame {
       for (_, closure) in held { closure.parent = nil }
-      if isKnownUniquelyReferenced(&frame) { return overIteration }
+      if isKnownUniquelyReferenced(&frame) { return false }
       for (_, closure) in held { closure.parent = frame }
     }
     for (slot, closure) in held { frame[slot] = .function(closure) }
@@ -88,16 +84,6 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
       for slot in 0..<header.pointee.count { elements[slot] = .null }
       header.pointee.parent = nil
     }
-  }
-
-  /// Whether `frame` is this frame or one it is nested in.
-  func isWithin(_ frame: Frame) -> Bool {
-    var f: Frame? = self
-    while let current = f {
-      if current === frame { return true }
-      f = current.parent
-    }
-    return false
   }
 
   /// The frame `depth` levels out.

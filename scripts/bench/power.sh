@@ -57,6 +57,16 @@ profiles[\"default\"].ipmi.tags.cipher = \"3\"
 nodes.add(\"n[1-$count]\", ipmi_ipaddr: 127.0.60.1)"
 
 export port
+# report WHAT LOOP PEER HOWL_MS LOOP_MS ONE_PEER_MS ONE_HOWL_MS: one protocol's table.
+report() {
+  printf '%-52s %8s\n' "power status of $count $1" ms
+  printf '%-52s %8s\n' "howl: nodes.power.status() (fanout 50)" "$4"
+  printf '%-52s %8s\n' "$2" "$5"
+  printf '%-52s %8s\n' "ratio howl / loop" "$(python3 -c "print(f'{$4/max($5,1):.2f}')")"
+  printf '%-52s %8s\n' "one node: $3" "$6"
+  printf '%-52s %8s\n' "one node: howl (process start, load, one BMC)" "$7"
+}
+
 loop() {
   seq 1 "$count" | xargs -P 50 -I{} ipmitool -I lanplus -C 3 -H 127.0.60.{} -p "$port" -U admin -P s3cret chassis power status
 }
@@ -68,12 +78,7 @@ one_ipmitool=$(best status 127.0.60.1)
 one_howl=$(best "$howl" -c 'print(nodes["n1"].power.status())')
 
 printf 'BMCs: %s ipmi_sim processes running, %s answered the loop\n' "$running" "$answered"
-printf '%-52s %8s\n' "power status of $count nodes" ms
-printf '%-52s %8s\n' "howl: nodes.power.status() (fanout 50)" "$howl_ms"
-printf '%-52s %8s\n' "xargs -P 50 ipmitool … chassis power status" "$loop_ms"
-printf '%-52s %8s\n' "ratio howl / loop" "$(python3 -c "print(f'{$howl_ms/max($loop_ms,1):.2f}')")"
-printf '%-52s %8s\n' "one node: ipmitool" "$one_ipmitool"
-printf '%-52s %8s\n' "one node: howl (process start, load, one BMC)" "$one_howl"
+report nodes "xargs -P 50 ipmitool … chassis power status" ipmitool "$howl_ms" "$loop_ms" "$one_ipmitool" "$one_howl"
 
 # Redfish: one emulator per system at 127.0.61.1 … 127.0.61.N (Howl refuses two nodes on one BMC address).
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -117,9 +122,4 @@ one_curl=$(best rfstatus 1)
 one_rf_howl=$(best "$howl" -c 'print(nodes["n1"].power.status())')
 
 printf '\nRedfish: %s sushy-emulator processes running, %s answered the loop\n' "$rfrunning" "$rfanswered"
-printf '%-52s %8s\n' "power status of $count Redfish systems" ms
-printf '%-52s %8s\n' "howl: nodes.power.status() (fanout 50)" "$rf_howl_ms"
-printf '%-52s %8s\n' "xargs -P 50 curl …/Systems/ID" "$rf_loop_ms"
-printf '%-52s %8s\n' "ratio howl / loop" "$(python3 -c "print(f'{$rf_howl_ms/max($rf_loop_ms,1):.2f}')")"
-printf '%-52s %8s\n' "one node: curl" "$one_curl"
-printf '%-52s %8s\n' "one node: howl (process start, load, one BMC)" "$one_rf_howl"
+report "Redfish systems" "xargs -P 50 curl …/Systems/ID" curl "$rf_howl_ms" "$rf_loop_ms" "$one_curl" "$one_rf_howl"

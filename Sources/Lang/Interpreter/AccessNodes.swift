@@ -4,6 +4,9 @@ final class CallNode: Node {
   let args: [Node]
   let labels: [String?]
   let hasLabels: Bool
+  /// The callee's slot when it is a global (`fib(n - 1)`, `len(xs)`), read
+  /// in place; -1 otherwise.
+  let globalIndex: Int
   unowned(unsafe) let interpreter: Interpreter
 
   init(callee: Node, args: [Node], labels: [String?], _ interpreter: Interpreter, _ span: Span, _ file: SourceFile) {
@@ -11,21 +14,28 @@ final class CallNode: Node {
     self.args = args
     self.labels = labels
     self.hasLabels = labels.contains { $0 != nil }
+    globalIndex = (callee as? GlobalNode)?.index ?? -1
     self.interpreter = interpreter
     super.init(span, file)
   }
 
   override func eval(_ f: Frame) throws -> Value {
-    let c = try callee.eval(f)
-    guard case .function(let fn) = c else {
-      throw error("\(c.typeName) is not a function", suggestion: calleeHint())
+    let fn: Callable
+    if globalIndex >= 0, case .function(let g) = interpreter.globals.values.pointer(globalIndex).pointee {
+      fn = g
+    } else {
+      let c = try callee.eval(f)
+      guard case .function(let g) = c else {
+        throw error("\(c.typeName) is not a function", suggestion: calleeHint())
+      }
+      fn = g
     }
     if fn.kind == .closure {
       let closure = unsafeDowncast(fn, to: Closure.self)
       let code = closure.code
       if !hasLabels && args.count == code.parameterCount {
         let frame = code.makeFrame(parent: closure.parent)
-        for i in 0..<args.count { frame[i] = try args[i].eval(f) }
+        for i in 0..<args.count { frame.initialize(i, to: try args[i].eval(f)) }
         do { return try interpreter.invoke(closure, consume frame) } catch { throw traced(error, closure) }
       }
     }

@@ -18,15 +18,19 @@ public struct Arguments {
   }
 
   /// Fails unless the call has between `min` and `max` positional arguments
-  /// and only the named ones listed.
-  public func expect(_ function: String, count range: ClosedRange<Int>, labels: [String] = []) throws {
+  /// and only the named ones listed. The function's name is made only for
+  /// the error.
+  public func expect(_ function: @autoclosure () -> String, count range: ClosedRange<Int>,
+                     labels: @autoclosure () -> [String] = []) throws {
     if positional.count < range.lowerBound || positional.count > range.upperBound {
       let want = range.lowerBound == range.upperBound ? "\(range.lowerBound)" :
         range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-      throw LangError("\(function)() takes \(want) argument\(want == "1" ? "" : "s"), got \(positional.count)")
+      throw LangError("\(function())() takes \(want) argument\(want == "1" ? "" : "s"), got \(positional.count)")
     }
+    guard !named.isEmpty else { return }
+    let labels = labels()
     for (label, _) in named where !labels.contains(label) {
-      throw LangError("\(function)() has no argument named '\(label)'",
+      throw LangError("\(function())() has no argument named '\(label)'",
                       suggestion: Suggestions.didYouMean(label, among: labels))
     }
   }
@@ -110,13 +114,17 @@ final class FunctionCode {
 
   /// Frames of finished calls that nothing else held, emptied, for the next
   /// calls to reuse instead of allocating (a recursion keeps one per level).
-  private var spareFrames: [Frame] = []
+  /// A list linked through the spare frames' `parent`, which they no longer need.
+  private var spareFrames: Frame?
+  private var spareCount = 0
   private static let maxSpareFrames = 16
 
   /// A frame for a call of this code, its slots nil.
   @inline(__always)
   func makeFrame(parent: Frame?) -> Frame {
-    if let frame = spareFrames.popLast() {
+    if let frame = spareFrames {
+      spareFrames = frame.header.parent
+      spareCount -= 1
       frame.header.parent = parent
       return frame
     }
@@ -127,9 +135,10 @@ final class FunctionCode {
   /// still holds it.
   @inline(__always)
   func recycle(_ frame: inout Frame) {
-    guard spareFrames.count < FunctionCode.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
-    frame.reset()
-    spareFrames.append(frame)
+    guard spareCount < FunctionCode.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
+    frame.reset(parent: spareFrames)
+    spareFrames = frame
+    spareCount += 1
   }
 
   /// Places the arguments in a fresh frame, filling defaults and named ones.

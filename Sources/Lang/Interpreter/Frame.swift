@@ -77,13 +77,21 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
     for slot in 0..<header.count { self[slot] = .null }
   }
 
-  /// Makes a frame no one holds any more ready to serve another call.
+  /// Makes a frame no one holds any more ready to serve another call, kept
+  /// in a list of spare frames through `parent`.
   @inline(__always)
-  func reset() {
+  func reset(parent: Frame?) {
     withUnsafeMutablePointers { header, elements in
       for slot in 0..<header.pointee.count { elements[slot] = .null }
-      header.pointee.parent = nil
+      header.pointee.parent = parent
     }
+  }
+
+  /// Fills a slot that holds nil, as every slot of a new frame does, without
+  /// releasing what was there.
+  @inline(__always)
+  func initialize(_ slot: Int, to value: __owned Value) {
+    withUnsafeMutablePointerToElements { ($0 + slot).initialize(to: value) }
   }
 
   /// The frame `depth` levels out.
@@ -121,7 +129,7 @@ final class CycleRegistry {
 /// Slots are never removed, so a compiled reference stays valid.
 public final class Globals {
   private(set) var slots: [String: Int] = [:]
-  var values: ContiguousArray<Value> = []
+  var values = GlobalSlots()
   /// Whether a slot was assigned yet: a `let` later in a script creates the
   /// slot at compile time, but the name is undefined until the `let` runs.
   var defined: [Bool] = []
@@ -156,4 +164,41 @@ public final class Globals {
 
   /// The names of the defined globals.
   public var allNames: [String] { names.filter { definedSlot($0) != nil } }
+
+  deinit { values.free() }
+}
+
+/// The values of the globals, read by pointer: an array here would be
+/// retained and released around every read of a global.
+struct GlobalSlots {
+  private var base = UnsafeMutablePointer<Value>.allocate(capacity: 64)
+  private var capacity = 64
+  private(set) var count = 0
+
+  @inline(__always)
+  subscript(slot: Int) -> Value {
+    get { base[slot] }
+    nonmutating set { base[slot] = newValue }
+  }
+
+  /// The slot's value, for matching in place without copying it.
+  @inline(__always)
+  func pointer(_ slot: Int) -> UnsafeMutablePointer<Value> { base + slot }
+
+  mutating func append(_ value: Value) {
+    if count == capacity {
+      let grown = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+      grown.moveInitialize(from: base, count: count)
+      base.deallocate()
+      base = grown
+      capacity *= 2
+    }
+    (base + count).initialize(to: value)
+    count += 1
+  }
+
+  func free() {
+    base.deinitialize(count: count)
+    base.deallocate()
+  }
 }

@@ -34,6 +34,8 @@ public final class Interpreter {
   private var stackLimit: UInt = 0
   private var stackThread: pthread_t?
   private var steps = 0
+  /// `interruptFlag`, read once: a static's every read checks that it was initialised.
+  private let interrupt = Interpreter.interruptFlag
   private var useHandlers: [String: UseHandler] = [:]
   private var importedModules: Set<String> = []
 
@@ -166,13 +168,13 @@ public final class Interpreter {
   @inline(__always)
   func step(_ file: SourceFile, _ span: Span) throws {
     steps &+= 1
-    if steps > stepLimit || Interpreter.interruptFlag.pointee != 0 { throw stepError(file, span) }
+    if steps > stepLimit || interrupt.pointee != 0 { throw stepError(file, span) }
   }
 
   @inline(never)
   private func stepError(_ file: SourceFile, _ span: Span) -> LangError {
     if steps > stepLimit { return LangError("step limit of \(stepLimit) exceeded", file: file, span: span) }
-    Interpreter.interruptFlag.pointee = 0
+    interrupt.pointee = 0
     return LangError("interrupted", file: file, span: span)
   }
 

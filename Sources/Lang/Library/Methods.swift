@@ -1,7 +1,7 @@
 /// Methods of lists: `xs.append(x)`, `xs.sort(key: f)`, …
 enum ListMethods {
   static func call(_ l: ListRef, _ name: String, _ args: Arguments, _ interpreter: Interpreter) throws -> Value {
-    let fn = "list.\(name)"
+    var fn: String { "list.\(name)" }
     switch name {
     case "append":
       try args.expect(fn, count: 1...1)
@@ -74,7 +74,7 @@ enum ListMethods {
 /// Methods of strings: `s.upper()`, `s.split(",")`, …
 enum StringMethods {
   static func call(_ s: String, _ name: String, _ args: Arguments) throws -> Value {
-    let fn = "string.\(name)"
+    var fn: String { "string.\(name)" }
     func arg(_ i: Int) throws -> String { try Library.string(args[i], "\(fn) argument") }
     switch name {
     case "upper": try args.expect(fn, count: 0...0); return .string(s.uppercased())
@@ -120,7 +120,7 @@ enum StringMethods {
 /// Methods of maps: `m.keys()`, `m.get(k, default)`, …
 enum MapMethods {
   static func call(_ m: MapRef, _ name: String, _ args: Arguments) throws -> Value {
-    let fn = "map.\(name)"
+    var fn: String { "map.\(name)" }
     switch name {
     case "keys": try args.expect(fn, count: 0...0); return .list(m.entries.keys)
     case "values": try args.expect(fn, count: 0...0); return .list(m.entries.values)

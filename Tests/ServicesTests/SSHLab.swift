@@ -15,10 +15,10 @@ final class SSHLab {
   init(count: Int) throws {
     self.count = count
     try FileManager.default.createDirectory(atPath: lab, withIntermediateDirectories: true)
-    let made = try howl(["-c", """
+    let made = try run([Fixture.howl, "-c", """
       nodes.add("n[1-\(count)]", ipaddr: 10.78.0.11)
       overlays.build(complete: true)
-      """])
+      """], timeout: 120, environment: environment)
     guard made.status == 0 else { throw TestFailure("the cluster: \(made.output)") }
     let up = try run([Self.script, "up", head, String(count), lab], timeout: 300, environment: environment)
     guard up.status == 0 else { throw TestFailure("ssh-nodes up: \(up.output)") }

@@ -25,7 +25,8 @@ public final class OpenSSHShell: RemoteShell {
       do { outcome = try TimedCommand.run(Self.commandLine(words), timeout: timeout) } catch { return .failed("\(error)") }
       if outcome.timedOut { return .failed("no answer in \(Self.seconds(timeout))") }
       if outcome.status == 255 {
-        let message = outcome.output.split(separator: "\n").last.map(String.init) ?? "ssh failed"
+        // ssh's own last line says why ("Host key verification failed."); it ends lines with CR LF.
+        let message = outcome.output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "ssh failed"
         return .failed(message.hasPrefix("ssh: ") ? String(message.dropFirst(5)) : message)
       }
       return .ran(exit: Int(outcome.status), output: outcome.output)

@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Howl: provisioning for HPC clusters, driven by a small language.
 ///
-/// Dependencies point one way: howl → Services → Runtime → Lang; howl → BMC → Runtime.
+/// Dependencies point one way: howl → Services → Runtime → Lang; howl → BMC → Remote → Runtime.
 let package = Package(
   name: "Howl",
   products: [
@@ -56,11 +56,14 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ]),
+    // Programs run beside Howl (spawned with a deadline, many at once), and
+    // running nodes reached over SSH: what Runtime's RemoteShell asks for.
+    .target(name: "Remote", dependencies: ["Runtime"]),
     // The nodes' BMCs through ipmitool or Redfish: what Runtime's BMCController asks for.
     .target(
       name: "BMC",
       dependencies: [
-        "Runtime",
+        "Runtime", "Remote",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,7 +72,7 @@ let package = Package(
     .executableTarget(
       name: "howl",
       dependencies: [
-        "Services", "BMC", "Runtime", "Lang", "CLibedit",
+        "Services", "BMC", "Remote", "Runtime", "Lang", "CLibedit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -85,9 +88,9 @@ let package = Package(
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang", "SpecSupport"]),
     .testTarget(name: "HowlTests", dependencies: ["Lang"]),
-    .testTarget(name: "BMCTests", dependencies: ["BMC", "Runtime"]),
+    .testTarget(name: "BMCTests", dependencies: ["BMC", "Remote", "Runtime"]),
     .testTarget(name: "ServicesTests", dependencies: [
-      "Services", "Runtime", "BMC",
+      "Services", "Runtime", "BMC", "Remote",
       .product(name: "NIOCore", package: "swift-nio"),
       .product(name: "NIOPosix", package: "swift-nio"),
     ]),

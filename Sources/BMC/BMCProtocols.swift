@@ -1,3 +1,4 @@
+import Remote
 import Runtime
 
 /// The controller `howl` installs: each node's requests go to the protocol

@@ -1,4 +1,5 @@
 import Foundation
+import Remote
 import Runtime
 
 /// The BMC controller `howl` installs: each request is the node's BMC

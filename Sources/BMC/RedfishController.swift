@@ -1,4 +1,5 @@
 import Foundation
+import Remote
 import Runtime
 
 /// The BMC controller for nodes whose `ipmi.tags.protocol` is `redfish`:

@@ -3,6 +3,7 @@ import Lang
 import Runtime
 import Services
 import BMC
+import Remote
 
 /// One interpreter with everything installed: the standard library, the
 /// module search path for `import`, and (as it grows) the cluster.
@@ -27,6 +28,7 @@ final class Session {
     let ipmitool = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })
     cluster.bmc = BMCProtocols(ipmi: ipmitool, redfish: RedfishController())
     cluster.agentRefresher = ServeAgentRefresher(root: root)
+    cluster.remote = OpenSSHShell()
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

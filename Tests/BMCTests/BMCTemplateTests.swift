@@ -2,6 +2,7 @@ import Foundation
 import Runtime
 import Testing
 @testable import BMC
+import Remote
 
 /// Howl's default BMC template (stdlib/bmc/ipmitool.tmpl) and a site's own,
 /// rendered by Howl's template engine into the command lines ipmitool gets.

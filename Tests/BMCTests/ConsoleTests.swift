@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BMC
+import Remote
 
 /// `node.console()` from the REPL on a terminal (tmux): Serial-over-LAN
 /// through ipmitool to a simulated BMC whose serial line is a node console

@@ -1,5 +1,6 @@
 import Foundation
 @testable import BMC
+import Remote
 
 /// A Redfish BMC on loopback: `sushy-emulator` (PyPI sushy-tools) with its
 /// fake driver, behind HTTPS with a self-signed certificate for its address

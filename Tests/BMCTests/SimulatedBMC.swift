@@ -1,5 +1,6 @@
 import Foundation
 @testable import BMC
+import Remote
 
 /// A simulated BMC on loopback: an `ipmi_sim` process (Debian's openipmi)
 /// whose chassis is `Tests/Fixtures/bmc/chassis.sh`, keeping the node's

@@ -13,7 +13,8 @@ final class TmuxScreen {
   /// Kept until the server is gone: its socket is in there.
   private let home: ScratchDirectory
 
-  init(home: ScratchDirectory, columns: Int = 120, rows: Int = 30) throws {
+  /// `launcher` runs howl (`ip netns exec NS`, say); howl runs directly without one.
+  init(home: ScratchDirectory, columns: Int = 120, rows: Int = 30, launcher: [String] = []) throws {
     guard FileManager.default.isExecutableFile(atPath: HowlProgram.executable) else {
       throw PseudoTerminal.Failure(description: "\(HowlProgram.executable) is missing; run `swift build --build-tests` first")
     }
@@ -24,7 +25,7 @@ final class TmuxScreen {
     environment["NO_COLOR"] = nil
     environment["TERM"] = "tmux-256color"
     let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-    try tmux(["new-session", "-d", "-x", String(columns), "-y", String(rows), "/usr/bin/env", "-i"]
+    try tmux(["new-session", "-d", "-x", String(columns), "-y", String(rows)] + launcher + ["/usr/bin/env", "-i"]
       + assignments + [HowlProgram.executable])
   }
 

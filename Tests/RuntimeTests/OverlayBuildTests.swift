@@ -45,7 +45,7 @@ struct OverlayBuildTests {
     let runtime = try Self.unpack(builder.image(node: "n2", kind: .runtime))
     defer { try? FileManager.default.removeItem(atPath: runtime) }
     #expect(Self.text(runtime + "/etc/passwd")?.contains("alice:x:2001") == true)
-    #expect(Self.text(runtime + "/root/.ssh/authorized_keys") == "ssh-ed25519 AAAAfixtureadmin admin@head\n")
+    #expect(Self.text(runtime + "/root/.ssh/authorized_keys") == "ssh-ed25519 AAAAfixtureadmin admin@head\nssh-ed25519 AAAAfixturecluster howl cluster key\n")
     #expect(FileManager.default.fileExists(atPath: runtime + "/etc/hostname") == false)
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BMC
+import Remote
 
 /// Power on boots a node: a simulated BMC (`ipmi_sim`) whose power is a
 /// boot-lab VM (its `startcmd` is scripts/lab/vm), switched on from a Howl

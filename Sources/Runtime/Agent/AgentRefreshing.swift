@@ -15,12 +15,4 @@ public enum AgentRefreshOutcome: Equatable, Sendable {
   case applied(digest: String, changed: Int)
   /// No report within the timeout.
   case timedOut(seconds: Double)
-
-  /// The line a result prints for the nodes that ended so.
-  public var summary: String {
-    switch self {
-    case let .applied(_, changed): return "applied (\(changed) file\(changed == 1 ? "" : "s") changed)"
-    case let .timedOut(seconds): return "error: no report from the agent in \(Int(seconds)) s"
-    }
-  }
 }

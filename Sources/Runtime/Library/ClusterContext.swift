@@ -13,6 +13,8 @@ public final class ClusterContext {
   public let operations = OperationLedger()
   /// What `nodes[...].refresh()` calls; nil where no agent client is installed.
   public var agentRefresher: (any AgentRefreshing)?
+  /// What `nodes[...].exec()` and `node.ssh()` use; nil where no SSH client is installed.
+  public var remote: (any RemoteShell)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

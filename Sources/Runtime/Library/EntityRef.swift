@@ -22,7 +22,7 @@ final class EntityRef: HostObject, FieldOwner {
   var specs: [FieldSpec] { FieldSpec.entity.filter { !$0.nodeOnly || kind == .node } }
 
   var memberNames: [String] {
-    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain", "refresh"] + BMCMembers.names : [])
+    ["name"] + specs.map(\.name) + FieldSpec.primaryShortcuts + (kind == .node ? ["explain", "refresh"] + BMCMembers.names + RemoteMembers.names : [])
   }
 
   // MARK: - Reading
@@ -65,6 +65,7 @@ final class EntityRef: HostObject, FieldOwner {
       })
     }
     if kind == .node, let bmc = BMCMembers.member(name, ids: [id], single: true, cluster) { return bmc }
+    if kind == .node, let remote = RemoteMembers.member(name, ids: [id], single: true, cluster) { return remote }
     if name == "refresh", kind == .node { return AgentRefresh.function(cluster, ids: { [id] in [id] }) }
     if FieldSpec.primaryShortcuts.contains(name) {
       let spec = FieldSpec.find(name, in: FieldSpec.netdev)!

@@ -61,6 +61,7 @@ class NodeSet: HostBroadcast, FieldOwner {
       })
     default:
       if let bmc = BMCMembers.member(name, ids: try ids(), single: false, cluster) { return bmc }
+      if let remote = RemoteMembers.member(name, ids: try ids(), single: false, cluster) { return remote }
       if let spec = FieldSpec.find(name, in: FieldSpec.entity), let view = view(spec, at: FieldPath([spec.key]), label: spec.name) {
         return view
       }

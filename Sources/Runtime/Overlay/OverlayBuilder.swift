@@ -71,14 +71,19 @@ public final class OverlayBuilder {
     self.writers = try (0..<cores).map { _ in try OverlayImageWriter(scratch: OverlayBuilder.scratchDirectory(), sharedDirectory: sharedDirectory) }
   }
 
-  /// Makes the SSH host keys (`HostKeys`) if a node lists `ssh.host_keys`
-  /// and they are missing; a failure becomes a build warning.
+  /// Makes the SSH host keys (`HostKeys`) if a node lists `ssh.host_keys`,
+  /// and the cluster's client key if one lists `ssh.authorized_keys`, when
+  /// they are missing; a failure becomes a build warning.
   private static func makeHostKeys(for nodes: [MergedNode], environment: OverlayEnvironment) {
-    let needed = nodes.contains { node in
-      OverlayKind.allCases.contains { node.fields[$0.listKey]?.listValue?.contains("ssh.host_keys") == true }
+    func listed(_ overlay: String) -> Bool {
+      nodes.contains { node in OverlayKind.allCases.contains { node.fields[$0.listKey]?.listValue?.contains(overlay) == true } }
     }
-    guard needed else { return }
-    do { try HostKeys.ensure(in: environment.configDirectory) } catch { environment.warn("\(error)") }
+    do {
+      if listed("ssh.host_keys") { try HostKeys.ensure(in: environment.configDirectory) }
+      if listed("ssh.authorized_keys") { try HostKeys.ensureClientKey(in: environment.configDirectory) }
+    } catch {
+      environment.warn("\(error)")
+    }
   }
 
   /// The path of a node's complete image of `kind` (which may not exist yet).

@@ -33,7 +33,7 @@ enum BMCMembers {
           _ = try BMCOperation.single(action, ids[0], cluster, timeout: timeout)
           return .null
         }
-        return .object(try OperationResult.run(action, ids, cluster, fanout: fanout, timeout: timeout))
+        return .object(try BMCOperation.result(action, ids, cluster, fanout: fanout, timeout: timeout))
       })
     case "sensors":
       return .function(NativeFunction("sensors") { _, args in

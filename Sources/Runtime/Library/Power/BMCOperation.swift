@@ -17,7 +17,8 @@ enum BMCOperation {
   }
 
   /// `fanout:` (a count) and `timeout:` (a duration or seconds) from a call.
-  static func options(_ args: Arguments, _ function: String) throws -> (fanout: Int, timeout: Double) {
+  static func options(_ args: Arguments, _ function: String, fanout defaultFanout: Int = defaultFanout,
+                      timeout defaultTimeout: Double = defaultTimeout) throws -> (fanout: Int, timeout: Double) {
     var fanout = defaultFanout
     if let v = args.named("fanout") {
       guard case .int(let n) = v, n > 0 else { throw LangError("fanout: is a number of nodes at once, at least 1") }
@@ -45,6 +46,12 @@ enum BMCOperation {
     var replies = [BMCReply](repeating: .failed("no BMC address (set ipmi.ipaddr)"), count: targets.count)
     for (position, index) in reachable.enumerated() { replies[index] = answers[position] }
     return replies
+  }
+
+  /// The action on every node, as a result that folds them by outcome.
+  static func result(_ action: BMCAction, _ ids: [String], _ cluster: ClusterContext, fanout: Int, timeout: Double) throws -> FanoutResult {
+    let replies = try run(action, ids, cluster, fanout: fanout, timeout: timeout)
+    return FanoutResult(cluster, action.description, ids: ids, outcomes: replies.map(NodeOutcome.init))
   }
 
   /// One node's action: its outcome, or a thrown error naming the node.

@@ -3,7 +3,7 @@ import Lang
 /// `node.power` and `nodes[…].power`: `.on() .off() .cycle() .reset()
 /// .soft() .status()` and `.command("on")`. On one node an action returns
 /// nil (status: `"on"` or `"off"`) or fails the script; on a set it runs in
-/// parallel (`fanout:`, `timeout:`) and returns an `OperationResult`.
+/// parallel (`fanout:`, `timeout:`) and returns a `FanoutResult`.
 final class PowerView: HostObject {
   let cluster: ClusterContext
   let ids: [String]
@@ -39,7 +39,7 @@ final class PowerView: HostObject {
         let outcome = try BMCOperation.single(.power(action), ids[0], cluster, timeout: timeout)
         return action == .status ? .string(outcome) : .null
       }
-      return .object(try OperationResult.run(.power(action), ids, cluster, fanout: fanout, timeout: timeout))
+      return .object(try BMCOperation.result(.power(action), ids, cluster, fanout: fanout, timeout: timeout))
     })
   }
 

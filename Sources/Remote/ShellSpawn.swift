@@ -3,7 +3,7 @@ import Foundation
 /// Starting `/bin/sh -c LINE` with posix_spawn: the signal mask cleared,
 /// `defaults` put back to their default action, optionally in a process
 /// group of its own and with stdin/stdout/stderr redirected.
-enum ShellSpawn {
+public enum ShellSpawn {
   /// Held while a pipe is made close-on-exec and while a child is spawned,
   /// so no child of another thread inherits a pipe meant for one child
   /// (Glibc's module has no pipe2).
@@ -11,17 +11,17 @@ enum ShellSpawn {
 
   /// A pipe whose ends are closed in every child (the child's own copy
   /// comes from a dup2 in its spawn): (read, write).
-  static func pipe() throws -> (Int32, Int32) {
+  public static func pipe() throws -> (Int32, Int32) {
     lock.lock()
     defer { lock.unlock() }
     var fds: [Int32] = [0, 0]
-    guard Glibc.pipe(&fds) == 0 else { throw BMCError("pipe: \(String(cString: strerror(errno)))") }
+    guard Glibc.pipe(&fds) == 0 else { throw SpawnError("pipe: \(String(cString: strerror(errno)))") }
     _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
     _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
     return (fds[0], fds[1])
   }
 
-  static func start(_ commandLine: String, ownGroup: Bool, defaults: [Int32], output: Int32? = nil) throws -> pid_t {
+  public static func start(_ commandLine: String, ownGroup: Bool, defaults: [Int32], output: Int32? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -54,14 +54,20 @@ enum ShellSpawn {
     lock.lock()
     defer { lock.unlock() }
     let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
-    guard spawned == 0 else { throw BMCError("cannot run /bin/sh: \(String(cString: strerror(spawned)))") }
+    guard spawned == 0 else { throw SpawnError("cannot run /bin/sh: \(String(cString: strerror(spawned)))") }
     return pid
   }
 
   /// Waits for `pid`; its exit status, or 128 + the signal that ended it.
-  static func wait(_ pid: pid_t) -> Int32 {
+  public static func wait(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
   }
+}
+
+/// A process that could not be started, with a message fit for the user.
+public struct SpawnError: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
 }

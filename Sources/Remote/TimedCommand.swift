@@ -2,16 +2,16 @@ import Foundation
 
 /// Runs a shell command line with a deadline: its own process group, stdin
 /// from /dev/null, stdout and stderr gathered; past the deadline the whole
-/// group is killed, so a BMC that never answers costs `timeout` and no more.
+/// group is killed, so a peer that never answers costs `timeout` and no more.
 /// Safe to call from many threads at once (see `ShellSpawn.pipe`).
-enum TimedCommand {
-  struct Outcome {
-    var status: Int32
-    var output: String
-    var timedOut: Bool
+public enum TimedCommand {
+  public struct Outcome {
+    public var status: Int32
+    public var output: String
+    public var timedOut: Bool
   }
 
-  static func run(_ commandLine: String, timeout: Double) throws -> Outcome {
+  public static func run(_ commandLine: String, timeout: Double) throws -> Outcome {
     let (readEnd, writeEnd) = try ShellSpawn.pipe()
     defer { close(readEnd) }
     let pid: pid_t

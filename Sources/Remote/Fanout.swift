@@ -2,8 +2,8 @@ import Foundation
 
 /// Runs `body` for each index on at most `width` threads at once and
 /// returns the results in index order. The body sees plain data only.
-enum Fanout {
-  static func map<T>(_ count: Int, width: Int, _ body: @escaping (Int) -> T) -> [T] {
+public enum Fanout {
+  public static func map<T>(_ count: Int, width: Int, _ body: @escaping (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let work = Work(count: count, body)
     let group = DispatchGroup()

@@ -19,11 +19,9 @@ public final class OperationLedger {
 
   public init() {}
 
-  func record(_ action: String, ids: [String], replies: [BMCReply]) -> Entry {
+  func record(_ action: String, ids: [String], outcomes: [NodeOutcome]) -> Entry {
     var failures: [(String, String)] = []
-    for (id, reply) in zip(ids, replies) {
-      if case .failed(let message) = reply { failures.append((id, message)) }
-    }
+    for (id, outcome) in zip(ids, outcomes) where !outcome.ok { failures.append((id, outcome.error ?? "failed")) }
     let entry = Entry(action: action, failures: failures)
     if !failures.isEmpty { entries.append(entry) }
     return entry
@@ -36,8 +34,8 @@ public final class OperationLedger {
     var notes: [String] = []
     for entry in open {
       let ids = entry.failures.map(\.node)
-      let replies = entry.failures.map { BMCReply.failed($0.message) }
-      for (hostlist, outcome) in OperationResult.fold(ids, replies) { notes.append("\(entry.action): \(hostlist) \(outcome)") }
+      let outcomes = entry.failures.map { NodeOutcome.failed($0.message) }
+      for (hostlist, outcome) in FanoutResult.fold(ids, outcomes) { notes.append("\(entry.action): \(hostlist) \(outcome)") }
     }
     let count = Set(open.flatMap { $0.failures.map(\.node) }).count
     return LangError("\(open.map(\.action).joined(separator: ", ")) failed on \(count) node\(count == 1 ? "" : "s")",

@@ -92,6 +92,9 @@ public final class BootServer: @unchecked Sendable {
   public func start() throws {
     let settings = currentConfig.settings
     prepareTFTPRoot(settings.tftpRoot)
+    if let problem = GrubNetImage.prepare(tftpRoot: settings.tftpRoot, port: settings.httpPort) {
+      logger.notice("\(problem) (only x86_64 nodes can boot)")
+    }
     do {
       if settings.dhcpEnabled {
         try startDHCP(port: settings.dhcpPort, proxyPort: false)

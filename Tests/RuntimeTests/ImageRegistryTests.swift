@@ -4,7 +4,7 @@ import Testing
 
 /// Pulling from a registry: Debian's `docker-registry` on 127.0.0.1 at a
 /// port the test picks, filled with `skopeo`; a manifest list resolved to
-/// this host's architecture; a corrupt blob refused.
+/// this host's architecture or the platform asked for; a corrupt blob refused.
 struct ImageRegistryTests {
   /// A registry serving `storage` on 127.0.0.1:`port` until `stop()`.
   final class LocalRegistry {
@@ -53,7 +53,8 @@ struct ImageRegistryTests {
     defer { registry.stop() }
     let host = "127.0.0.1:\(registry.port)"
 
-    // A two-architecture index, arm64 first: its manifest lacks the top layer (so etc/old is there).
+    // A two-architecture index, arm64 first: its manifest lacks the top layer
+    // (so etc/old is there) and its config says arm64.
     let multiarch = """
       import json, hashlib, os, sys, shutil
       src = sys.argv[1]; blobs = src + '/oci/blobs/sha256/'
@@ -61,6 +62,9 @@ struct ImageRegistryTests {
       amd = index['manifests'][0]
       manifest = json.load(open(blobs + amd['digest'][7:]))
       manifest['layers'] = manifest['layers'][:1]
+      config = json.load(open(blobs + manifest['config']['digest'][7:])); config['architecture'] = 'arm64'
+      cdata = json.dumps(config).encode(); cdigest = hashlib.sha256(cdata).hexdigest(); open(blobs + cdigest, 'wb').write(cdata)
+      manifest['config'] = dict(manifest['config'], digest='sha256:' + cdigest, size=len(cdata))
       data = json.dumps(manifest).encode(); digest = hashlib.sha256(data).hexdigest()
       open(blobs + digest, 'wb').write(data)
       arm = {'mediaType': amd['mediaType'], 'digest': 'sha256:' + digest, 'size': len(data), 'platform': {'architecture': 'arm64', 'os': 'linux'}}
@@ -85,6 +89,17 @@ struct ImageRegistryTests {
       try ImageImporter(paths: paths).run(try ImageSource("docker://\(host)/howl/test:\(tag)"))
       #expect(try ImageImportTests.listing(paths.rootfs) == expected, "\(tag)")
     }
+
+    // platform: takes the arm64 manifest; a platform the index lacks is an
+    // error listing those it has, and leaves nothing.
+    let arm = ImagePaths(name: "arm", stateDirectory: state)
+    #expect(try ImageImporter(paths: arm).run(try ImageSource("docker://\(host)/howl/test:multi"), platform: try Platform("linux/arm64")) == .aarch64)
+    #expect(FileManager.default.fileExists(atPath: arm.rootfs + "/etc/old"))
+    let s390 = ImagePaths(name: "s390", stateDirectory: state)
+    #expect { try ImageImporter(paths: s390).run(try ImageSource("docker://\(host)/howl/test:multi"), platform: try Platform("linux/s390x")) } throws: {
+      "\($0)" == "howl/test:multi has no image for linux/s390x (it has linux/arm64, linux/amd64)"
+    }
+    #expect(!FileManager.default.fileExists(atPath: s390.imageDirectory))
 
     // A blob changed in the registry's storage is refused, and nothing is left.
     let layer = try Shell.run("ls -S \(src)/oci/blobs/sha256 | head -1").output.trimmingCharacters(in: .whitespacesAndNewlines)

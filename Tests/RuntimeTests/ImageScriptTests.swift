@@ -80,7 +80,7 @@ struct ImageScriptTests {
     let table = try Self.run("print(images)\nimages[\"rocky-8-split\"].build()\nprint(images[\"rocky-8-split\"].kernel)", in: dir)
     #expect(table.status == 0, "\(table.err)")
     let lines = table.out.split(separator: "\n").map(String.init)
-    #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
+    #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "ARCH", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
     #expect(lines.count > 1 && lines[1].hasPrefix("rocky-8-split") && lines[1].contains("5.14.0-362.el9.x86_64") && lines[1].hasSuffix("  4"))
     #expect(lines.last == "5.14.0-362.el9.x86_64")
     #expect(table.err.contains("unchanged since the last build, skipped"))
@@ -129,7 +129,7 @@ struct ImageScriptTests {
     #expect(again.status == 0, "\(again.err)")
     #expect(again.err.contains("unchanged since the last build, skipped"))
     let row = again.out.split(separator: "\n").dropFirst().first?.split(separator: " ").map(String.init)
-    #expect(row?.prefix(4) == ["tiny", Units.formatSize(BuildRecord.read(provision + "/tiny.img.json")?.size ?? 0),
+    #expect(row?.prefix(5) == ["tiny", "x86_64", Units.formatSize(BuildRecord.read(provision + "/tiny.img.json")?.size ?? 0),
                                Units.formatSize(zstSize), "zstd"])
 
     // Bad arguments are refused before anything is written.

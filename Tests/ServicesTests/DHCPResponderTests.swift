@@ -44,6 +44,27 @@ import Testing
     #expect(plain.file.isEmpty)
   }
 
+  @Test func arm64FirmwareGetsGRUBAndOneWhoseImageIsForAnotherArchitectureIsRefused() throws {
+    func server(_ arch: String) -> ServerConfig {
+      var server = ServerConfig()
+      server.images["img1"] = ServerConfig.ImageEntry(extra: [ServerConfig.ImageEntry.architectureKey: .scalar(arch, .string)])
+      return server
+    }
+    let arm = try #require(reply(responder(server("aarch64")).respond(to: DHCPPacketTests.discover(options: [(93, [0, 11])]), now: 0)))
+    #expect(arm.file == "warewulf/grubaa64.efi")
+    guard case .ignore(let reason) = responder(server("x86_64")).respond(to: DHCPPacketTests.discover(options: [(93, [0, 11])]), now: 0) else {
+      Issue.record("an x86_64 image was offered to arm64 firmware")
+      return
+    }
+    #expect(reason == "refused n1: its firmware is aarch64 (DHCP option 93 = 11) but its image img1 is x86_64")
+    // x86 firmware of a node with an aarch64 image, and an image with no recorded architecture.
+    guard case .ignore = responder(server("aarch64")).respond(to: DHCPPacketTests.discover(options: [(93, [0, 7])]), now: 0) else {
+      Issue.record("an aarch64 image was offered to x86 firmware")
+      return
+    }
+    #expect(reply(responder().respond(to: DHCPPacketTests.discover(options: [(93, [0, 11])]), now: 0))?.file == "warewulf/grubaa64.efi")
+  }
+
   @Test func unknownMACIsDenied() {
     guard case .ignore(let reason) = responder().respond(to: DHCPPacketTests.discover(mac: "52:54:00:00:00:99"), now: 0) else {
       Issue.record("unknown MAC answered")

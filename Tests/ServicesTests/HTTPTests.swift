@@ -56,6 +56,28 @@ import Testing
     #expect(!script.contains("imgextract"))
   }
 
+  @Test func grubConfigurationBootsTheKernelWithTheInitrdsOrSaysWhyNot() throws {
+    let config = BootConfig(state: Fixture.state(), settings: Fixture.settings())
+    let mac = try #require(MACAddress(Fixture.mac1))
+    let node = try #require(config.node(for: mac))
+    let grub = IPXEScript(directories: [Fixture.stdlibIPXE])
+    let script = try grub.renderGrub(node: node, mac: mac, settings: config.settings, kernelVersion: "6.1",
+                                     imageCompression: .gzip, problems: [])
+    let lines = script.split(separator: "\n").map(String.init)
+    #expect(lines.contains("set base=(http,10.77.0.1:9873)"))
+    #expect(lines.contains("linux ${base}/kernel/52:54:00:77:00:11 wwid=52:54:00:77:00:11 console=ttyS0 quiet"))
+    #expect(lines.contains("initrd ${base}/image/52:54:00:77:00:11?compress=gz ${base}/system/52:54:00:77:00:11?compress=gz ${base}/runtime/52:54:00:77:00:11?compress=gz"))
+    var secure = config.settings
+    secure.secure = true
+    let noRuntime = try grub.renderGrub(node: node, mac: mac, settings: secure, kernelVersion: nil, imageCompression: .zstd, problems: [])
+    #expect(noRuntime.contains("initrd ${base}/image/52:54:00:77:00:11?compress=zstd ${base}/system/52:54:00:77:00:11?compress=gz\n"))
+    let refused = try grub.renderGrub(node: node, mac: mac, settings: config.settings, kernelVersion: nil, imageCompression: .gzip,
+                                      problems: ["no image; fix: profiles[\"default\"].image = \"NAME\""])
+    #expect(refused.contains("echo \"  no image; fix: profiles[\\\"default\\\"].image = \\\"NAME\\\"\"\n"), "\(refused)")
+    #expect(!refused.contains("linux ") && refused.contains("reboot"))
+    #expect(ProvisionRequest(uri: "/grub/52:54:00:77:00:11").route == .stage(.grub))
+  }
+
   @Test func ipxeScriptAsksForAZstdImageAsZstd() throws {
     var state = Fixture.state()
     state.server.images["img1"] = ServerConfig.ImageEntry(compression: .zstd)

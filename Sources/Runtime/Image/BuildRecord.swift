@@ -3,7 +3,7 @@ import Foundation
 /// What the last build of an image recorded next to its files
 /// (`<name>.img.json`), written after both files are in place: the tree's
 /// fingerprint (to skip an unchanged rebuild), the compression, the sizes,
-/// the kernel, when. A record without a compression (written before zstd
+/// the kernel, the architecture, when. A record without a compression (written before zstd
 /// was offered) is a gzip build.
 public struct BuildRecord: Codable, Equatable, Sendable {
   public var fingerprint: String
@@ -16,9 +16,11 @@ public struct BuildRecord: Codable, Equatable, Sendable {
   /// Seconds since 1970.
   public var builtAt: Int
   public var entries: Int
+  /// The tree's architecture (`x86_64`, `aarch64`) from its `/bin/sh`; nil if it did not tell.
+  public var arch: String?
 
   public init(fingerprint: String, compression: ImageCompression, size: Int, compressedSize: Int,
-              kernelPath: String?, kernelVersion: String?, builtAt: Int, entries: Int) {
+              kernelPath: String?, kernelVersion: String?, builtAt: Int, entries: Int, arch: String? = nil) {
     self.fingerprint = fingerprint
     self.compression = compression
     self.size = size
@@ -27,6 +29,7 @@ public struct BuildRecord: Codable, Equatable, Sendable {
     self.kernelVersion = kernelVersion
     self.builtAt = builtAt
     self.entries = entries
+    self.arch = arch
   }
 
   public init(from decoder: Decoder) throws {
@@ -39,6 +42,7 @@ public struct BuildRecord: Codable, Equatable, Sendable {
     kernelVersion = try c.decodeIfPresent(String.self, forKey: .kernelVersion)
     builtAt = try c.decode(Int.self, forKey: .builtAt)
     entries = try c.decode(Int.self, forKey: .entries)
+    arch = try c.decodeIfPresent(String.self, forKey: .arch)
   }
 
   public static func read(_ path: String) -> BuildRecord? {

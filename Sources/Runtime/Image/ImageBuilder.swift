@@ -66,7 +66,8 @@ public struct ImageBuilder {
     let kernel = KernelDiscovery.defaultKernel(rootfs: paths.rootfs)
     let record = BuildRecord(fingerprint: digest, compression: compression, size: size, compressedSize: compressedSize,
                              kernelPath: kernel?.path, kernelVersion: kernel?.version,
-                             builtAt: Int(Date().timeIntervalSince1970), entries: entries.count)
+                             builtAt: Int(Date().timeIntervalSince1970), entries: entries.count,
+                             arch: Architecture.ofRoot(paths.rootfs)?.rawValue)
     try record.write(paths.buildRecord)
     return Result(record: record, skipped: false, seconds: Date().timeIntervalSince(start))
   }

@@ -45,7 +45,12 @@ public struct ImageImporter {
 
   public init(paths: ImagePaths) { self.paths = paths }
 
-  public func run(_ source: ImageSource) throws {
+  /// Imports `source`; `platform` picks the manifest of a
+  /// multi-architecture image, and the image must be of that architecture.
+  /// Returns the image's architecture: the config's, else that of the
+  /// tree's `/bin/sh` (nil if neither tells).
+  @discardableResult
+  public func run(_ source: ImageSource, platform: Platform? = nil) throws -> Architecture? {
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     if fm.fileExists(atPath: paths.rootfs, isDirectory: &isDirectory) {
@@ -64,24 +69,31 @@ public struct ImageImporter {
     do {
       try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
       chmod(staging, 0o755)
+      var list: LayerList?
       switch source {
       case .directory(let path): try copyDirectory(path, to: staging)
       case .dockerArchive(let file):
         try unpack(file, into: scratch)
-        try apply(try LayerList.dockerArchive(scratch), to: staging)
+        list = try LayerList.dockerArchive(scratch, platform: platform)
       case .ociArchive(let file, let tag):
         try unpack(file, into: scratch)
-        try apply(try LayerList.ociLayout(scratch, tag: tag), to: staging)
+        list = try LayerList.ociLayout(scratch, tag: tag, platform: platform)
       case .ociLayout(let directory, let tag):
-        try apply(try LayerList.ociLayout(directory, tag: tag), to: staging)
+        list = try LayerList.ociLayout(directory, tag: tag, platform: platform)
       case .registry(let reference):
         var client = RegistryClient(reference)
-        try client.pull(into: scratch, progress: progress)
-        try apply(try LayerList.ociLayout(scratch, tag: nil), to: staging)
+        try client.pull(into: scratch, platform: platform, progress: progress)
+        list = try LayerList.ociLayout(scratch, tag: nil, platform: platform)
+      }
+      if let list { try apply(list, to: staging) }
+      let architecture = list?.architecture ?? Architecture.ofRoot(staging)
+      if let platform, let architecture, architecture != platform.architecture {
+        throw ImageError("the image is for \(architecture.rawValue), not the \(platform.architecture.rawValue) of platform \(platform)")
       }
       guard rename(staging, paths.rootfs) == 0 else {
         throw ImageError("cannot put the imported tree in place: \(String(cString: strerror(errno)))")
       }
+      return architecture
     } catch {
       try? fm.removeItem(atPath: staging)
       throw error

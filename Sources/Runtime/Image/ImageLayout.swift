@@ -13,10 +13,13 @@ struct LayerList {
   }
 
   var layers: [Layer]
+  /// What the image config says (`architecture`), if it names one Howl knows.
+  var architecture: Architecture?
 
   /// An OCI image layout (`oci-layout`, `index.json`, `blobs/`); `tag`
-  /// picks a manifest by its `org.opencontainers.image.ref.name`.
-  static func ociLayout(_ directory: String, tag: String?) throws -> LayerList {
+  /// picks a manifest by its `org.opencontainers.image.ref.name`, and
+  /// `platform` one of a multi-architecture index (this host's if nil).
+  static func ociLayout(_ directory: String, tag: String?, platform: Platform? = nil) throws -> LayerList {
     guard FileManager.default.fileExists(atPath: directory + "/index.json") else {
       throw ImageError("\(directory) is not an OCI image layout (no index.json)")
     }
@@ -26,7 +29,7 @@ struct LayerList {
       manifests = manifests.filter { ($0["annotations"] as? [String: Any])?["org.opencontainers.image.ref.name"] as? String == tag }
       guard !manifests.isEmpty else { throw ImageError("the OCI layout \(directory) has no image tagged '\(tag)'") }
     }
-    var descriptor = try pick(manifests, in: directory)
+    var descriptor = try pick(manifests, in: directory, platform: platform)
     // An index inside the index (a multi-architecture image): resolve it.
     var depth = 0
     while (descriptor["mediaType"] as? String)?.contains("index") == true
@@ -34,21 +37,26 @@ struct LayerList {
       depth += 1
       guard depth < 4 else { throw ImageError("the OCI layout \(directory) nests indexes too deeply") }
       let nested = try json(try blob(descriptor, in: directory), "an image index")
-      descriptor = try pick(nested["manifests"] as? [[String: Any]] ?? [], in: directory)
+      descriptor = try pick(nested["manifests"] as? [[String: Any]] ?? [], in: directory, platform: platform)
     }
     let manifest = try json(try blob(descriptor, in: directory), "the image manifest")
     guard let layers = manifest["layers"] as? [[String: Any]] else { throw ImageError("the image manifest lists no layers") }
+    var architecture: Architecture?
+    if let config = manifest["config"] as? [String: Any], let file = try? blob(config, in: directory),
+       let name = (try? json(file, "the image config"))?["architecture"] as? String {
+      architecture = Architecture(name: name)
+    }
     return LayerList(layers: try layers.map { layer in
       guard let digest = layer["digest"] as? String else { throw ImageError("a layer in the manifest has no digest") }
       return Layer(file: try blob(layer, in: directory, verify: false), digest: digest, digestOfUncompressed: false)
-    })
+    }, architecture: architecture)
   }
 
   /// What `docker save` / `podman save` write: `manifest.json` naming the
   /// config and the layer files (or, in newer Docker, an OCI layout).
-  static func dockerArchive(_ directory: String) throws -> LayerList {
+  static func dockerArchive(_ directory: String, platform: Platform? = nil) throws -> LayerList {
     guard let data = FileManager.default.contents(atPath: directory + "/manifest.json") else {
-      if FileManager.default.fileExists(atPath: directory + "/index.json") { return try ociLayout(directory, tag: nil) }
+      if FileManager.default.fileExists(atPath: directory + "/index.json") { return try ociLayout(directory, tag: nil, platform: platform) }
       throw ImageError("not a docker archive: it has no manifest.json")
     }
     guard let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]], let first = list.first else {
@@ -65,7 +73,7 @@ struct LayerList {
     }
     return LayerList(layers: try zip(files, diffIDs).map { file, digest in
       Layer(file: try inside(directory, file), digest: digest, digestOfUncompressed: true)
-    })
+    }, architecture: (config["architecture"] as? String).flatMap(Architecture.init(name:)))
   }
 
   /// Checks every layer is present with the digest it should have.
@@ -90,14 +98,22 @@ struct LayerList {
     return magic.starts(with: [0x1f, 0x8b]) || magic.starts(with: [0x28, 0xb5, 0x2f, 0xfd])
   }
 
-  private static func pick(_ manifests: [[String: Any]], in directory: String) throws -> [String: Any] {
+  /// The manifest for `platform` (this host's if nil) among an index's
+  /// entries; a lone entry is taken as it is unless a platform is asked
+  /// for (the importer then checks the config's architecture).
+  private static func pick(_ manifests: [[String: Any]], in directory: String, platform: Platform?) throws -> [String: Any] {
     guard !manifests.isEmpty else { throw ImageError("the OCI layout \(directory) holds no image") }
-    if manifests.count == 1 { return manifests[0] }
-    let arch = HostArchitecture.oci
-    if let match = manifests.first(where: { ($0["platform"] as? [String: Any])?["architecture"] as? String == arch }) {
-      return match
-    }
-    throw ImageError("the OCI layout \(directory) has no image for \(arch)")
+    if manifests.count == 1 && (platform == nil || manifests[0]["platform"] == nil) { return manifests[0] }
+    return try choose(manifests, platform: platform, in: "the OCI layout \(directory)")
+  }
+
+  /// The entry of an index for `platform` (this host's if nil), or an
+  /// error listing the platforms the index has.
+  static func choose(_ manifests: [[String: Any]], platform: Platform?, in what: String) throws -> [String: Any] {
+    let wanted = platform ?? .host
+    if let match = manifests.first(where: { wanted.matches($0["platform"] as? [String: Any]) }) { return match }
+    let offered = manifests.map { Platform.describe($0["platform"] as? [String: Any]) }
+    throw ImageError("\(what) has no image for \(wanted) (it has \(offered.joined(separator: ", ")))")
   }
 
   /// The file of a blob a descriptor names (`blobs/sha256/<hex>`), verified.
@@ -126,23 +142,5 @@ struct LayerList {
       throw ImageError("\(what) is not valid JSON (\(path))")
     }
     return object
-  }
-}
-
-/// The architecture of this host, as OCI names it (`amd64`, `arm64`).
-enum HostArchitecture {
-  static var oci: String {
-    var u = utsname()
-    uname(&u)
-    let machine = withUnsafeBytes(of: u.machine) { raw in
-      raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
-    }
-    switch machine {
-    case "x86_64": return "amd64"
-    case "aarch64": return "arm64"
-    case "ppc64le": return "ppc64le"
-    case "s390x": return "s390x"
-    default: return machine
-    }
   }
 }

@@ -73,18 +73,14 @@ struct RegistryClient {
 
   /// Writes the image as an OCI layout in `directory`. (Blobs are held in
   /// memory while they are checked, so a layer needs as much free memory.)
-  mutating func pull(into directory: String, progress: Progress?) throws {
+  /// `platform` picks the manifest of a multi-architecture index (this host's if nil).
+  mutating func pull(into directory: String, platform: Platform?, progress: Progress?) throws {
     let blobs = directory + "/blobs/sha256"
     try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
     var (manifest, digest, mediaType, body) = try fetchManifest(image.reference)
     if let list = manifest["manifests"] as? [[String: Any]] {
-      let arch = HostArchitecture.oci
-      guard let chosen = list.first(where: {
-        let platform = $0["platform"] as? [String: Any]
-        return platform?["architecture"] as? String == arch && (platform?["os"] as? String ?? "linux") == "linux"
-      }), let chosenDigest = chosen["digest"] as? String else {
-        throw ImageError("\(image.repository):\(image.reference) has no image for linux/\(arch)")
-      }
+      let chosen = try LayerList.choose(list, platform: platform, in: "\(image.repository):\(image.reference)")
+      guard let chosenDigest = chosen["digest"] as? String else { throw ImageError("an entry of the index has no digest") }
       (manifest, digest, mediaType, body) = try fetchManifest(chosenDigest)
     }
     guard let config = manifest["config"] as? [String: Any], let layers = manifest["layers"] as? [[String: Any]] else {

@@ -3,7 +3,8 @@ import Lang
 
 /// One image: `image.exclude("/opt/*")`, `image.path("/opt")`,
 /// `image.build(compression: "zstd")`, `image.exec("…")`, `image.size`,
-/// `image.kernel`, `image.name = "new"` (a rename, as `images.rename`).
+/// `image.kernel`, `image.arch` (`"aarch64"`), `image.name = "new"` (a
+/// rename, as `images.rename`).
 final class ImageRef: HostObject {
   let cluster: ClusterContext
   /// Changes with `image.name = "…"` (a rename).
@@ -17,7 +18,7 @@ final class ImageRef: HostObject {
   var typeName: String { "image" }
   var memberNames: [String] {
     ["name", "source", "excludes", "exclude", "path", "root", "build", "exec", "shell", "size", "compressed_size", "compression",
-     "kernel", "built"]
+     "kernel", "built", "arch"]
   }
 
   func entry() throws -> ServerConfig.ImageEntry {
@@ -46,6 +47,10 @@ final class ImageRef: HostObject {
       _ = try entry()
       return KernelDiscovery.defaultKernel(rootfs: rootDirectory).map { .string($0.version) } ?? .null
     case "built": return buildRecord.map { .int($0.builtAt) } ?? .null
+    case "arch":
+      _ = try entry()
+      return try cluster.session().working.architecture(ofImage: name, stateDirectory: cluster.store.stateDirectory)
+        .map { .string($0.rawValue) } ?? .null
     case "build":
       return .function(NativeFunction("image.build") { [self] _, args in
         try args.expect("image.build", count: 0...0, labels: ["force", "level", "compression"])
@@ -143,6 +148,7 @@ final class ImageRef: HostObject {
       entry.extra["size"] = .scalar(String(record.size), .int)
       entry.extra["compressed size"] = .scalar(String(record.compressedSize), .int)
       entry.extra["built"] = .scalar(String(record.builtAt), .int)
+      if let arch = record.arch { entry.extra[ServerConfig.ImageEntry.architectureKey] = .scalar(arch, .string) }
       state.server.images[name] = entry
     }
     return .null
@@ -165,6 +171,7 @@ final class ImageRef: HostObject {
       if let record = buildRecord {
         lines.append("  size       \(Units.formatSize(record.size)) (\(Units.formatSize(record.compressedSize)) \(record.compression.rawValue))")
         lines.append("  kernel     \(record.kernelVersion ?? "none found")")
+        lines.append("  arch       \(record.arch ?? "unknown")")
       } else {
         lines.append("  built      never")
       }

@@ -41,7 +41,7 @@ final class ImageCollection: HostObject {
       })
     case "import":
       return .function(NativeFunction("images.import") { [self] _, args in
-        try args.expect("images.import", count: 1...1, labels: ["name", "syncuser"])
+        try args.expect("images.import", count: 1...1, labels: ["name", "syncuser", "platform"])
         return try importImage(args)
       })
     case "rename":
@@ -82,12 +82,15 @@ final class ImageCollection: HostObject {
   }
 
   /// `images.import("docker-archive:rocky-8.tar", name: "rocky-8")`: the
-  /// tree is written at once; the registry entry is staged (see `ImportMarker`).
+  /// tree is written at once; the registry entry is staged (see `ImportMarker`)
+  /// with the image's architecture. `platform: "linux/arm64"` picks that
+  /// image of a multi-architecture one.
   private func importImage(_ args: Arguments) throws -> Value {
     let text = try ClusterFunctions.text(args[0], "an image source")
     let source = try wrapped { try ImageSource(text) }
     let name = try args.named("name").map { try ClusterFunctions.text($0, "an image name") } ?? ImageCollection.defaultName(text)
     try Names.check(name, what: "image")
+    let platform = try args.named("platform").map { v in try wrapped { try Platform(try ClusterFunctions.text(v, "a platform such as \"linux/arm64\"")) } }
     let syncuser = try args.named("syncuser").map { v -> Bool in
       guard case .bool(let b) = v else { throw LangError("syncuser: takes true or false") }
       return b
@@ -97,11 +100,12 @@ final class ImageCollection: HostObject {
     reconcile(paths, session)
     if session.working.server.images[name] != nil { throw LangError("image '\(name)' already exists") }
     let id = UUID().uuidString
-    try wrapped {
+    let architecture = try wrapped {
       var importer = ImageImporter(paths: paths)
       importer.progress = Progress()
-      try importer.run(source)
+      let architecture = try importer.run(source, platform: platform)
       try ImportMarker.write(paths, id: id)
+      return architecture
     }
     if syncuser {
       do {
@@ -116,6 +120,7 @@ final class ImageCollection: HostObject {
       if state.server.images[name] != nil { throw LangError("image '\(name)' already exists") }
       var extra: OrderedDictionary<String, ConfValue> = [:]
       extra[ImportMarker.registryKey] = .scalar(id, .string)
+      if let architecture { extra[ServerConfig.ImageEntry.architectureKey] = .scalar(architecture.rawValue, .string) }
       state.server.images[name] = ServerConfig.ImageEntry(source: text, extra: extra)
     }
     return .object(ImageRef(cluster, name))
@@ -156,11 +161,11 @@ func wrapped<T>(_ body: () throws -> T) throws -> T {
   do { return try body() } catch let e as LangError { throw e } catch { throw LangError("\(error)") }
 }
 
-/// How `images` prints: one row per image with its compression and what
-/// its last build recorded.
+/// How `images` prints: one row per image with its architecture, its
+/// compression and what its last build recorded.
 enum ImageTable {
   static func render(_ state: ClusterState, stateDirectory: String, merged: (String) -> MergedNode?) -> String {
-    var table = TextTable(header: ["NAME", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
+    var table = TextTable(header: ["NAME", "ARCH", "SIZE", "COMPRESSED", "COMPRESSION", "KERNEL", "BUILT", "NODES"])
     var users: [String: Int] = [:]
     for id in state.cluster.nodes.keys {
       if let image = merged(id)?.value(at: FieldPath(["image name"]))?.stringValue { users[image, default: 0] += 1 }
@@ -171,7 +176,7 @@ enum ImageTable {
     for (name, entry) in state.server.images {
       let record = BuildRecord.read(ImagePaths(name: name, stateDirectory: stateDirectory).buildRecord)
       table.rows.append([
-        name, record.map { Units.formatSize($0.size) } ?? "-", record.map { Units.formatSize($0.compressedSize) } ?? "-",
+        name, state.architecture(ofImage: name, stateDirectory: stateDirectory)?.rawValue ?? "-", record.map { Units.formatSize($0.size) } ?? "-", record.map { Units.formatSize($0.compressedSize) } ?? "-",
         entry.compression.rawValue,
         record?.kernelVersion ?? "-",
         record.map { formatter.string(from: Date(timeIntervalSince1970: TimeInterval($0.builtAt))) + " UTC" } ?? "not built",

@@ -2,7 +2,8 @@ import OrderedCollections
 
 /// A merged node as templates see it, under Warewulf's field names
 /// (`.Id`, `.ImageName`, `.NetDevs`, `.Kernel.Args`, …) plus Howl's
-/// `.Mounts`, `.RootStrategy` and `.RootDevice`. Fields are computed when a
+/// `.Mounts`, `.RootStrategy`, `.RootDevice` and `.Arch` (the node's
+/// `cpuArch` tag, else the architecture its image recorded: `aarch64`). Fields are computed when a
 /// template asks for them; nothing is copied up front, so one object serves
 /// every template of a build (Warewulf deep-copies the node per template).
 public final class NodeTemplateObject: TemplateObject {
@@ -58,6 +59,9 @@ public final class NodeTemplateObject: TemplateObject {
     case "Mounts": return .list(NodeMounts.resolve(field("mounts"), server: server).map { .object(TemplateMount($0)) })
     case "RootStrategy": return .string(rootLayout.kind.rawValue)
     case "RootDevice": return .string(rootLayout.device ?? "")
+    case "Arch":
+      if let tag = node.value(at: FieldPath("tags", "cpuArch"))?.stringValue, !tag.isEmpty { return .string(tag) }
+      return .string(field("image name")?.stringValue.flatMap { server.images[$0]?.architecture?.rawValue } ?? "")
     default: return nil
     }
   }

@@ -3,7 +3,8 @@ import OrderedCollections
 
 /// Says, before any node boots, what would stop nodes from booting or make
 /// them boot wrong, and how to fix it: no image or one that does not exist;
-/// no kernel in the image; no overlay (nor the image) giving `/init`; an
+/// no kernel in the image; no boot loader for the image's architecture; a
+/// `cpuArch` tag that is not the image's architecture; no overlay (nor the image) giving `/init`; an
 /// overlay that does not exist; a disk root without the `disks` entry that
 /// makes it; no `hwaddr` while discovery is off; an image not built, or
 /// changed since its build; an address outside the server's network; a
@@ -127,6 +128,7 @@ public final class ReadinessCheck {
     var kernels: [ImageKernel]
     var build: Build
     var hasInit: Bool
+    var architecture: Architecture?
   }
 
   private func facts(_ name: String) -> ImageFacts {
@@ -146,7 +148,8 @@ public final class ReadinessCheck {
     }
     var link = stat()
     let facts = ImageFacts(rootfs: paths.rootfs, hasTree: hasTree, kernels: hasTree ? KernelDiscovery.all(rootfs: paths.rootfs) : [],
-                           build: build, hasInit: lstat(paths.rootfs + "/init", &link) == 0)
+                           build: build, hasInit: lstat(paths.rootfs + "/init", &link) == 0,
+                           architecture: state.architecture(ofImage: name, stateDirectory: stateDirectory))
     imageCache[name] = facts
     return facts
   }
@@ -176,6 +179,7 @@ public final class ReadinessCheck {
         : "\(owner).kernel.version = one of \(image.kernels.map(\.version)), or nil for the newest"
       add(.noKernel, what, fix, true)
     }
+    checkArchitecture(node, image: name, image.architecture, add: add)
     let autobuild = state.server.autobuildOverlays
     switch image.build {
     case .current: break
@@ -186,6 +190,22 @@ public final class ReadinessCheck {
       add(.imageStale, "image '\(name)' changed since its last build", "images[\"\(name)\"].build()", false)
     }
     return image
+  }
+
+  /// No boot loader for the image's architecture stops the node; a
+  /// `cpuArch` tag naming another architecture than the image's is flagged
+  /// (per-architecture templates would render the wrong files).
+  private func checkArchitecture(_ node: MergedNode, image name: String, _ arch: Architecture?, add: Add) {
+    guard let arch else { return }
+    if let missing = BootLoaders.missing(for: arch) {
+      add(.noBootLoader, "image '\(name)' is \(arch.rawValue), and there is no boot loader for it: no \(missing)",
+          arch == .aarch64 ? "scripts/setup unpacks Debian's grub-efi-arm64-bin:arm64 into /usr/local/lib/grub/arm64-efi (and installs grub-common)"
+            : "boot \(arch.rawValue) nodes some other way, or use an x86_64 or aarch64 image", true)
+    }
+    if let tag = node.value(at: FieldPath("tags", "cpuArch"))?.stringValue, !tag.isEmpty, Architecture(name: tag) != arch {
+      add(.archTagDisagrees, "tag cpuArch is \"\(tag)\" but image '\(name)' is \(arch.rawValue)",
+          "nodes[\"{nodes}\"].tags.cpuArch = \"\(arch.rawValue)\", or give them an image for \(tag)", false)
+    }
   }
 
   // MARK: - Overlays

@@ -63,6 +63,11 @@ public struct BootConfig: Sendable {
     node.value(at: FieldPath("image name"))?.stringValue.flatMap { state.server.images[$0]?.compression } ?? .gzip
   }
 
+  /// The architecture the node's image import or build recorded, if any.
+  public func imageArchitecture(of node: MergedNode) -> Architecture? {
+    node.value(at: FieldPath("image name"))?.stringValue.flatMap { state.server.images[$0]?.architecture }
+  }
+
   static func isTrue(_ value: ConfValue?) -> Bool {
     guard let text = value?.stringValue?.lowercased() else { return false }
     return ["true", "yes", "1", "on"].contains(text)

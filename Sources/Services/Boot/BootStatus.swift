@@ -5,6 +5,8 @@ import Runtime
 /// A node's boot stage, named after the HTTP route that served it.
 public enum BootStage: String, Sendable, Codable, CaseIterable {
   case dhcp, tftp, ipxe, kernel, image, system, runtime
+  /// GRUB's configuration (arm64 nodes), in place of the iPXE script.
+  case grub
 }
 
 /// Each node's last request: what stage, which file (or the refusal), from

@@ -1,15 +1,29 @@
+import Runtime
+
 /// Picks what a booting client is told to load (Warewulf §5.1): iPXE
 /// clients get the HTTP URL of their node's iPXE script; PXE firmware gets
-/// the iPXE binary for its architecture (option 93) over TFTP.
+/// the boot loader for its architecture (option 93) over TFTP: iPXE on
+/// x86, GRUB on arm64 UEFI (Debian ships no arm64 iPXE; see `GrubNetImage`).
 public struct BootFileChooser: Sendable {
-  /// Option 93 value → file under the TFTP root (Warewulf's `tftp.ipxe` defaults).
+  /// Option 93 value → file under the TFTP root (Warewulf's `tftp.ipxe`
+  /// defaults for x86; GRUB for arm64).
   public var binaries: [UInt16: String] = [
     0: "warewulf/undionly.kpxe",
     6: "warewulf/ipxe.efi",
     7: "warewulf/ipxe.efi",
     9: "warewulf/ipxe.efi",
-    11: "warewulf/arm64-efi/snponly.efi",
+    11: "warewulf/" + GrubNetImage.fileName,
   ]
+
+  /// The CPU a firmware's option 93 value says it runs (RFC 4578, IANA):
+  /// x86 BIOS and UEFI, arm64 UEFI (PXE and HTTP boot); nil for others.
+  public static func architecture(ofFirmware code: UInt16) -> Architecture? {
+    switch code {
+    case 0, 6, 7, 9, 16: return .x86_64
+    case 11, 19: return .aarch64
+    default: return nil
+    }
+  }
 
   public init() {}
 

@@ -76,6 +76,7 @@ public final class DHCPResponder {
     let requested = request.options[.requestedAddress].flatMap { $0.count == 4 ? IPv4(DHCPPacket.readUInt32($0, 0)) : nil }
       ?? (request.ciaddr == .zero ? nil : request.ciaddr)
     if let lease = config.leases[mac] {
+      if let refusal = architectureRefusal(client, lease) { return .ignore(refusal) }
       guard let address = lease.address else { return .ignore("\(mac) is node \(lease.nodeID) but its \(lease.netdev) has no ipaddr") }
       if type == .request, let requested, requested != address {
         return .reply(nak(request, "\(requested) is not \(lease.nodeID)'s address"))
@@ -109,13 +110,23 @@ public final class DHCPResponder {
   /// proxyDHCP (PXE spec §2.2.5): boot information only, for PXE clients of known nodes.
   private func proxyReply(_ request: DHCPPacket, type: DHCPMessageType, mac: MACAddress, client: BootFileChooser.Client) -> Decision {
     guard client != .other else { return .ignore("proxy mode: \(mac) is not a PXE client") }
-    guard config.leases[mac] != nil else { return .ignore("unknown MAC \(mac) denied (no node has it)") }
+    guard let lease = config.leases[mac] else { return .ignore("unknown MAC \(mac) denied (no node has it)") }
+    if let refusal = architectureRefusal(client, lease) { return .ignore(refusal) }
     guard type == .discover || type == .request else { return .ignore("proxy mode: \(type) from \(mac)") }
     var packet = reply(to: request, type: type == .discover ? .offer : .ack, mac: mac, client: client, address: nil, lease: nil)
     packet.options[.vendorClass] = Array("PXEClient".utf8)
     // PXE discovery control: bit 3, boot from the file name given here.
     packet.options[.vendorSpecific] = [6, 1, 8, 255]
     return .reply(packet)
+  }
+
+  /// Why a PXE firmware of one architecture must not get the boot loader
+  /// for a node whose image is of another (it would fail to run it), or nil.
+  private func architectureRefusal(_ client: BootFileChooser.Client, _ lease: BootConfig.Lease) -> String? {
+    guard case .pxe(let code) = client, let firmware = BootFileChooser.architecture(ofFirmware: code),
+          let node = config.nodes[lease.nodeID], let image = config.imageArchitecture(of: node), image != firmware else { return nil }
+    let name = node.value(at: FieldPath("image name"))?.stringValue ?? "?"
+    return "refused \(lease.nodeID): its firmware is \(firmware.rawValue) (DHCP option 93 = \(code)) but its image \(name) is \(image.rawValue)"
   }
 
   private func reply(to request: DHCPPacket, type: DHCPMessageType, mac: MACAddress, client: BootFileChooser.Client,

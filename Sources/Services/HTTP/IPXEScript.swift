@@ -38,9 +38,24 @@ public struct IPXEScript: Sendable {
     return try Template(name: "unbootable").parse(text).render(.map(TemplateMap(values)))
   }
 
-  private func load(_ name: String) -> String? {
+  /// GRUB's configuration for a node (arm64 nodes boot GRUB, not iPXE):
+  /// `grub.cfg.ww` from the same directories, with the same data, `.Secure`
+  /// (GRUB cannot use a privileged port, so no runtime overlay then) and
+  /// `.Problems` (why the node cannot boot; empty when it can).
+  public func renderGrub(node: MergedNode, mac: MACAddress, settings: ServeSettings, kernelVersion: String?,
+                         imageCompression: ImageCompression, problems: [String]) throws -> String {
+    guard let text = load("grub", suffix: ".cfg.ww") else {
+      throw Failure(description: "no GRUB template 'grub.cfg.ww' in \(directories.joined(separator: ", "))")
+    }
+    var values = data(node: node, mac: mac, settings: settings, kernelVersion: kernelVersion, imageCompression: imageCompression)
+    values["Secure"] = .bool(settings.secure)
+    values["Problems"] = .list(problems.map { .string($0) })
+    return try Template(name: "grub.cfg").parse(text).render(.map(TemplateMap(values)))
+  }
+
+  private func load(_ name: String, suffix: String = ".ipxe") -> String? {
     for directory in directories {
-      if let text = try? String(contentsOfFile: directory + "/" + name + ".ipxe", encoding: .utf8) { return text }
+      if let text = try? String(contentsOfFile: directory + "/" + name + suffix, encoding: .utf8) { return text }
     }
     return nil
   }

@@ -39,6 +39,7 @@ public struct ProvisionRequest: Equatable, Sendable {
     wwid = idText.flatMap { MACAddress($0.lowercased()) }
     switch segments.first ?? "" {
     case "ipxe": route = .stage(.ipxe)
+    case "grub": route = .stage(.grub)
     case "kernel": route = .stage(.kernel)
     case "image", "container": route = .stage(.image)
     case "system", "overlay-system": route = .stage(.system)
@@ -47,6 +48,7 @@ public struct ProvisionRequest: Equatable, Sendable {
     case "provision":
       switch query["stage"] ?? "" {
       case "ipxe": route = .stage(.ipxe)
+      case "grub": route = .stage(.grub)
       case "kernel": route = .stage(.kernel)
       case "image", "container": route = .stage(.image)
       case "system": route = .stage(.system)

@@ -80,7 +80,7 @@ public struct ProvisionRouter: Sendable {
         return .text(.unauthorized, "signature refused: \(why)\n", contentType: "text/plain")
       }
     }
-    if stage == .ipxe, let agents, config.leases[mac]?.address.map({ "\($0)" }) == clientIP {
+    if stage == .ipxe || stage == .grub, let agents, config.leases[mac]?.address.map({ "\($0)" }) == clientIP {
       agents.bootStarted(node: node.id)
     }
     if let builder {
@@ -115,6 +115,21 @@ public struct ProvisionRouter: Sendable {
       } catch {
         logger.error("HTTP ipxe for \(node.id): \(error)")
         return .text(.internalServerError, "iPXE template failed\n", contentType: "text/plain")
+      }
+    case .grub:
+      let kernel = artifacts.kernel(for: node).map { KernelVersion.version(of: $0) }
+      let reasons = config.unbootable[node.id] ?? []
+      if !reasons.isEmpty {
+        logger.warning("HTTP grub for \(node.id): cannot boot (\(reasons.joined(separator: "; "))); sent the reasons to its console")
+      }
+      do {
+        let script = try ipxe.renderGrub(node: node, mac: mac, settings: config.settings, kernelVersion: kernel,
+                                         imageCompression: config.imageCompression(of: node), problems: reasons)
+        status.record(node: node.id, stage: "grub", sent: reasons.isEmpty ? "grub.cfg" : "UNBOOTABLE", ipaddr: clientIP)
+        return .text(.ok, script, contentType: "text/plain")
+      } catch {
+        logger.error("HTTP grub for \(node.id): \(error)")
+        return .text(.internalServerError, "GRUB template failed\n", contentType: "text/plain")
       }
     case .kernel: path = artifacts.kernel(for: node)
     case .image:

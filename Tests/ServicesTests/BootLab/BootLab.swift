@@ -124,4 +124,8 @@ extension Trait where Self == BootLabScope {
   /// The suite runs inside a boot lab whose nodes boot a Debian image
   /// (scripts/lab/debian-rootfs) described by `cluster`.
   static func debianBootLab(cluster: String) -> Self { BootLabScope(rootfs: "debian-rootfs", cluster: cluster) }
+
+  /// The suite runs inside a boot lab whose nodes boot an aarch64 busybox
+  /// image (scripts/lab/busybox-rootfs-arm64) described by `cluster`.
+  static func arm64BootLab(cluster: String) -> Self { BootLabScope(rootfs: "busybox-rootfs-arm64", cluster: cluster) }
 }

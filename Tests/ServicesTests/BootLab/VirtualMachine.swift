@@ -2,7 +2,8 @@ import Foundation
 
 /// A QEMU VM of the boot lab: its MAC, firmware and optional NVMe disk.
 struct VirtualMachine: Sendable {
-  enum Firmware: String, Sendable { case bios, uefi }
+  /// `aarch64`: an arm64 VM (`-M virt`) with AAVMF UEFI firmware.
+  enum Firmware: String, Sendable { case bios, uefi, aarch64 }
 
   var name: String
   var mac: String

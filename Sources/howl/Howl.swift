@@ -16,7 +16,8 @@ struct Howl: ParsableCommand {
       Exit status: 0 on success, 1 on a script error, 2 on a usage error.
       `howl serve` runs the boot services (DHCP, TFTP, HTTP); `howl status`
       shows each node's boot progress; `howl check` says what would stop
-      nodes from booting (exit 1 if anything would). See `howl serve --help`.
+      nodes from booting (exit 1 if anything would); `howl init` writes the
+      fresh state where there is none. See `howl serve --help`.
       """,
     version: version)
 
@@ -41,6 +42,8 @@ struct Howl: ParsableCommand {
       Foundation.exit(0)
     case "check":
       Foundation.exit(CheckCommand.run(Array(arguments.dropFirst())))
+    case "init":
+      Foundation.exit(InitCommand.run(Array(arguments.dropFirst())))
     case "--help", "-h":
       print(Howl.helpMessage())
       Foundation.exit(0)

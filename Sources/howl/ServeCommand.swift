@@ -55,7 +55,7 @@ struct ServeCommand: ParsableCommand {
       handler.logLevel = level
       return handler
     }
-    let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+    let root = HowlRoot.path
     if let dhcpMode, ServerConfig.DHCPMode(rawValue: dhcpMode) == nil {
       throw ValidationError("--dhcp-mode must be static, dynamic or proxy")
     }

@@ -22,7 +22,7 @@ final class Session {
     RuntimeLibrary.install(into: interpreter)
     interpreter.modulePaths = Session.stdlibPaths()
     Session.findStockOverlays()
-    let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+    let root = HowlRoot.path
     cluster = ClusterContext(store: Store(root: root))
     cluster.exportApplier = NFSExportManager(root: root)
     let ipmitool = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })

@@ -14,7 +14,7 @@ struct StatusCommand: ParsableCommand {
   var url: String?
 
   func run() throws {
-    let root = ProcessInfo.processInfo.environment["HOWL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+    let root = HowlRoot.path
     let entries: [String: BootStatusBoard.Entry]
     if let url {
       guard let endpoint = URL(string: url + "/status"), let data = try? Data(contentsOf: endpoint),

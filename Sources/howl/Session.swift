@@ -27,6 +27,7 @@ final class Session {
     let ipmitool = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })
     cluster.bmc = BMCProtocols(ipmi: ipmitool, redfish: RedfishController())
     cluster.agentRefresher = ServeAgentRefresher(root: root)
+    cluster.dnsSync = DNSUpdateClient()
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

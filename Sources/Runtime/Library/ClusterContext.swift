@@ -13,6 +13,8 @@ public final class ClusterContext {
   public let operations = OperationLedger()
   /// What `nodes[...].refresh()` calls; nil where no agent client is installed.
   public var agentRefresher: (any AgentRefreshing)?
+  /// What `dns.sync` reads and updates a site's DNS server with; nil where no DNS update client is installed.
+  public var dnsSync: (any DNSSyncing)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -32,7 +32,7 @@ public final class IPMIToolController: BMCController {
     let outcome: TimedCommand.Outcome
     do { outcome = try TimedCommand.run(line, timeout: timeout) } catch { return .failed("\(error)") }
     let output = BMCTemplates.masking(target.password, in: outcome.output)
-    if outcome.timedOut { return .failed("BMC \(target.address) did not answer in \(IPMIToolReplies.seconds(timeout))") }
+    if outcome.timedOut { return .failed("BMC \(target.address) did not answer in \(TimedCommand.seconds(timeout))") }
     guard outcome.status == 0 else { return .failed(IPMIToolReplies.failure(output, status: outcome.status, target)) }
     return IPMIToolReplies.outcome(action, output)
   }

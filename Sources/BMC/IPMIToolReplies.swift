@@ -37,9 +37,4 @@ enum IPMIToolReplies {
   static func lastLine(_ output: String) -> String {
     output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty } ?? ""
   }
-
-  /// `10 s`, `2.5 s`.
-  static func seconds(_ t: Double) -> String {
-    t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
-  }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Remote
 
 /// The requests of one operation on one node's Redfish service, all within
 /// one deadline, with HTTP basic authentication. Failures are `BMCError`s
@@ -79,7 +80,7 @@ struct RedfishSession {
 
   private func error(_ failure: HTTPSClient.Failure) -> BMCError {
     switch failure {
-    case .timedOut: return BMCError("BMC \(endpoint.address) did not answer in \(IPMIToolReplies.seconds(timeout))")
+    case .timedOut: return BMCError("BMC \(endpoint.address) did not answer in \(TimedCommand.seconds(timeout))")
     case .refused(let why): return BMCError("BMC \(endpoint.address): \(why)")
     case .certificate(let why):
       return BMCError("BMC \(endpoint.address): certificate refused (\(why)); ipmi.tags.verify = \"false\" accepts it")

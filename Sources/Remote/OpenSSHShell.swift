@@ -23,7 +23,7 @@ public final class OpenSSHShell: RemoteShell {
       let words = Self.arguments(targets[i], keys, knownHosts, timeout: timeout) + ["-T", targets[i].address, command]
       let outcome: TimedCommand.Outcome
       do { outcome = try TimedCommand.run(Self.commandLine(words), timeout: timeout) } catch { return .failed("\(error)") }
-      if outcome.timedOut { return .failed("no answer in \(Self.seconds(timeout))") }
+      if outcome.timedOut { return .failed("no answer in \(TimedCommand.seconds(timeout))") }
       if outcome.status == 255 {
         // ssh's own last line says why ("Host key verification failed."); it ends lines with CR LF.
         let message = outcome.output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "ssh failed"
@@ -56,9 +56,5 @@ public final class OpenSSHShell: RemoteShell {
   /// `exec` and the words, each quoted for `/bin/sh`.
   static func commandLine(_ words: [String]) -> String {
     "exec " + words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-  }
-
-  static func seconds(_ timeout: Double) -> String {
-    timeout == timeout.rounded() ? "\(Int(timeout)) s" : "\(timeout) s"
   }
 }

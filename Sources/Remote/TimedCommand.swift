@@ -11,6 +11,11 @@ public enum TimedCommand {
     public var timedOut: Bool
   }
 
+  /// A timeout as error messages say it: `10 s`, `2.5 s`.
+  public static func seconds(_ timeout: Double) -> String {
+    timeout == timeout.rounded() ? "\(Int(timeout)) s" : "\(timeout) s"
+  }
+
   public static func run(_ commandLine: String, timeout: Double) throws -> Outcome {
     let (readEnd, writeEnd) = try ShellSpawn.pipe()
     defer { close(readEnd) }

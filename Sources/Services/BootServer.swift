@@ -20,7 +20,7 @@ public final class BootServer: @unchecked Sendable {
     public var override: @Sendable (inout ServeSettings) -> Void
     public var ipxeTemplateDirectories: [String]
     /// Debian's `ipxe` package; copied into the TFTP root under `warewulf/`.
-    public var ipxeBinaries = "/usr/lib/ipxe"
+    public var ipxeBinaries = BootLoaders.ipxeDirectory
     public var builder: (any OnDemandBuilder)?
     /// Send empty IPv6 router advertisements on the DHCP interface (ends iPXE's IPv6 wait).
     public var routerAdvertisements = true

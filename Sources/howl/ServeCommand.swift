@@ -40,7 +40,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: "The directory TFTP serves.")
   var tftpRoot: String?
   @Option(help: "Where Debian's iPXE binaries are.")
-  var ipxeBinaries = "/usr/lib/ipxe"
+  var ipxeBinaries = BootLoaders.ipxeDirectory
   @Flag(help: "Do not serve the NFS exports (server.nfs says how they are served otherwise).")
   var noNFS = false
   @Flag(help: "Do not send IPv6 router advertisements (iPXE then waits about 13 s per boot for IPv6).")

@@ -16,9 +16,9 @@ struct NodeShellScreenTests {
       overlays.build(complete: true)
       """], timeout: 60)
     #expect(made.status == 0, "\(made.output)\(made.errors)")
-    let up = try Self.run([script, "up", head, "1", home.path + "/lab"], environment: HowlProgram.environment(home: home))
-    defer { _ = try? Self.run([script, "down", head, "1", home.path + "/lab"], environment: HowlProgram.environment(home: home)) }
-    #expect(up.status == 0, "\(up.output)")
+    let up = try Shell.run([script, "up", head, "1", home.path + "/lab"], timeout: 300, environment: HowlProgram.environment(home: home))
+    defer { _ = try? Shell.run([script, "down", head, "1", home.path + "/lab"], environment: HowlProgram.environment(home: home)) }
+    #expect(up.status == 0, "\(up)")
 
     let screen = try TmuxScreen(home: home, launcher: ["/usr/sbin/ip", "netns", "exec", head])
     try screen.waitForLastLine("howl> ")
@@ -33,19 +33,5 @@ struct NodeShellScreenTests {
     try screen.waitForLastLine("howl> ", timeout: 15)
     // The REPL edits lines again: echo, the cursor, the answer.
     #expect(try screen.enter("6 * 7", prompt: "howl> ") == ["42"])
-  }
-
-  static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
   }
 }

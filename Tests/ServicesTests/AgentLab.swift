@@ -50,12 +50,7 @@ final class AgentLab {
     return result.output
   }
 
-  var environment: [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
-    return environment
-  }
+  var environment: [String: String] { Fixture.environment(root: root) }
 
   /// A command on node n1 (in its namespace).
   @discardableResult

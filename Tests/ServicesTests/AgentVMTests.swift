@@ -28,9 +28,7 @@ import Testing
       return false
     }
     func howl(_ text: String) throws -> String {
-      var environment = ProcessInfo.processInfo.environment
-      environment["HOWL_ROOT"] = lab.root
-      environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+      let environment = Fixture.environment(root: lab.root)
       let result = try run(["ip", "netns", "exec", lab.namespace, Fixture.howl, "-c", text], timeout: 60, environment: environment)
       guard result.status == 0 else { throw TestFailure("howl -c failed:\n\(result.output)") }
       return result.output

@@ -16,9 +16,7 @@ import Testing
     #expect(!example.contains(".overlays") && !example.contains("runtime_overlays"), "the example names no overlay")
     try lab.howl(["-c", #"profiles["default"].kernel.args += ["console=ttyS0,115200", "no_timer_check"]"#])
 
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = lab.root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+    let environment = Fixture.environment(root: lab.root)
     let check = try run([Fixture.howl, "check"], timeout: 60, environment: environment)
     #expect(check.status == 0, "\(check.output)")
     #expect(check.output == "n[1-2]: ready to boot (2 nodes)\n")

@@ -24,9 +24,7 @@ struct OnDemandBuildTests {
       profiles["default"].overlays = ["wwinit", "hostname"]
       nodes.add("n1", hwaddr: \(Fixture.mac1), ipaddr: 10.77.0.11)
       """
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+    let environment = Fixture.environment(root: root)
     let setup = try run([Fixture.howl, "-c", script], environment: environment)
     #expect(setup.status == 0, "\(setup.output)")
     return root

@@ -24,12 +24,7 @@ final class SSHLab {
     guard up.status == 0 else { throw TestFailure("ssh-nodes up: \(up.output)") }
   }
 
-  var environment: [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
-    return environment
-  }
+  var environment: [String: String] { Fixture.environment(root: root) }
 
   /// `howl ARGS` in the head namespace: its status and output.
   @discardableResult

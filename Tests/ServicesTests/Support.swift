@@ -10,6 +10,15 @@ enum Fixture {
   static var howl: String { packageRoot.appendingPathComponent(".build/debug/howl").path }
   static var stdlibIPXE: String { packageRoot.appendingPathComponent("stdlib/ipxe").path }
 
+  /// This process's environment with `HOWL_ROOT` = `root` and the source
+  /// tree's standard library: what a `howl` the tests start runs with.
+  static func environment(root: String) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["HOWL_ROOT"] = root
+    environment["HOWL_STDLIB"] = packageRoot.appendingPathComponent("stdlib").path
+    return environment
+  }
+
   static let mac1 = "52:54:00:77:00:11"
   static let mac2 = "52:54:00:77:00:12"
 
@@ -118,10 +127,7 @@ final class ServeProcess {
     let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
     process.executableURL = URL(fileURLWithPath: netns == nil ? Fixture.howl : "/usr/sbin/ip")
     process.arguments = (netns.map { ["netns", "exec", $0, Fixture.howl] } ?? []) + ["serve"] + arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
-    process.environment = environment
+    process.environment = Fixture.environment(root: root)
     process.standardOutput = logHandle
     process.standardError = logHandle
     try process.run()

@@ -43,9 +43,7 @@ final class BootLab: @unchecked Sendable {
   /// Runs `howl ARGS` on the lab's HOWL_ROOT; throws with its output if it fails.
   @discardableResult
   func howl(_ arguments: [String]) throws -> String {
-    var environment = ProcessInfo.processInfo.environment
-    environment["HOWL_ROOT"] = root
-    environment["HOWL_STDLIB"] = Fixture.packageRoot.appendingPathComponent("stdlib").path
+    let environment = Fixture.environment(root: root)
     let result = try run([Fixture.howl] + arguments, timeout: 300, environment: environment)
     guard result.status == 0 else { throw TestFailure("howl \(arguments.joined(separator: " ")) failed:\n\(result.output)") }
     return result.output

@@ -30,6 +30,13 @@ final class BMCTemplates: @unchecked Sendable {
     return line
   }
 
+  /// The template file `target`'s requests are rendered from, nil if there is none.
+  func file(for target: BMCTarget) -> String? {
+    let name = target.template.isEmpty ? Self.defaultName : target.template
+    guard !name.contains("/") else { return nil }
+    return directories.map { $0 + "/" + name }.first(where: FileManager.default.fileExists)
+  }
+
   private func load(_ name: String) throws -> Template {
     lock.lock()
     defer { lock.unlock() }

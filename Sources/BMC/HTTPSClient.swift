@@ -5,9 +5,9 @@ import NIOPosix
 import NIOSSL
 
 /// Howl's HTTPS client for BMCs: one request on a connection of its own,
-/// finished by a deadline. Certificates are verified (the system's trust
-/// roots, and the address or name the request was sent to) unless the
-/// caller says not to. Safe to call from many threads at once; it must not
+/// finished by a deadline. Certificates are verified (against the system's
+/// trust roots or a site's authorities, and the address or name the request
+/// was sent to) unless the caller says not to. Safe to call from many threads at once; it must not
 /// be called on one of NIO's event loops.
 final class HTTPSClient: @unchecked Sendable {
   struct Response {
@@ -24,20 +24,41 @@ final class HTTPSClient: @unchecked Sendable {
     case other(String)
   }
 
-  private let verifying: Result<NIOSSLContext, Error>
-  private let trusting: Result<NIOSSLContext, Error>
+  /// Which certificates a request accepts.
+  enum Trust: Hashable {
+    /// Those the system's trust roots vouch for.
+    case system
+    /// Those from the authorities in this PEM file.
+    case authorities(String)
+    /// Any (a BMC's self-signed certificate).
+    case anything
+  }
 
-  init() {
-    verifying = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
-    var trustAll = TLSConfiguration.makeClientConfiguration()
-    trustAll.certificateVerification = .none
-    trusting = Result { try NIOSSLContext(configuration: trustAll) }
+  private let lock = NSLock()
+  private var contexts: [Trust: Result<NIOSSLContext, Error>] = [:]
+
+  init() {}
+
+  /// One TLS context per way of trusting, made when first needed.
+  private func context(_ trust: Trust) throws -> NIOSSLContext {
+    lock.lock()
+    defer { lock.unlock() }
+    if let made = contexts[trust] { return try made.get() }
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    switch trust {
+    case .system: break
+    case .authorities(let file): configuration.trustRoots = .file(file)
+    case .anything: configuration.certificateVerification = .none
+    }
+    let made = Result { try NIOSSLContext(configuration: configuration) }
+    contexts[trust] = made
+    return try made.get()
   }
 
   func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8]?,
-            verify: Bool, deadline: NIODeadline) throws -> Response {
+            trust: Trust, deadline: NIODeadline) throws -> Response {
     let context: NIOSSLContext
-    do { context = try (verify ? verifying : trusting).get() } catch { throw Failure.other("TLS: \(error)") }
+    do { context = try self.context(trust) } catch { throw Failure.other("TLS: \(error)") }
     let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
     let outcome = Outcome(eventLoop.makePromise(of: Response.self))
     // A name is sent for SNI and checked against the certificate; an address is checked against it as the peer's.
@@ -79,6 +100,9 @@ final class HTTPSClient: @unchecked Sendable {
     }
   }
 
+  /// Why a certificate that does not chain to a trusted authority is refused.
+  static let untrusted = "self-signed, or from an authority this machine does not trust"
+
   /// What went wrong, in a user's terms.
   static func failure(_ error: Error) -> Failure {
     if let failure = error as? Failure { return failure }
@@ -94,7 +118,7 @@ final class HTTPSClient: @unchecked Sendable {
     }
     if case NIOSSLError.handshakeFailed(let reason) = error {
       let text = "\(reason)"
-      if text.contains("CERTIFICATE_VERIFY_FAILED") { return .certificate("self-signed, or from an authority this machine does not trust") }
+      if text.contains("CERTIFICATE_VERIFY_FAILED") { return .certificate(untrusted) }
       return .other("the TLS handshake failed: \(text)")
     }
     if let error = error as? NIOSSLError { return .other("TLS: \(error)") }

@@ -6,7 +6,7 @@ import Runtime
 /// template (Warewulf's `ipmitool.tmpl` behaviour by default, or the site's
 /// own) rendered into a command line and run by `/bin/sh`, as Warewulf runs it.
 public final class IPMIToolController: BMCController {
-  private let templates: BMCTemplates
+  let templates: BMCTemplates
 
   /// `templateDirectories`: where `ipmi.template` names are looked up, in order.
   public init(templateDirectories: [String]) {

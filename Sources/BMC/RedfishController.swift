@@ -40,7 +40,16 @@ public final class RedfishController: BMCController {
     case .sensors: request = "GET \(endpoint.url(system)) Links.Chassis, then its Thermal and Power"
     case .console: throw Self.noConsole(target)
     }
-    return "\(request) as \(endpoint.username.isEmpty ? "no user" : endpoint.username) (password \(Secrets.mask))\(endpoint.verify ? "" : ", certificate not verified")"
+    return "\(request) as \(endpoint.username.isEmpty ? "no user" : endpoint.username) (password \(Secrets.mask))\(Self.trust(endpoint.trust))"
+  }
+
+  /// How `commandLine` says which certificates are accepted.
+  static func trust(_ trust: HTTPSClient.Trust) -> String {
+    switch trust {
+    case .system: return ""
+    case .authorities(let file): return ", certificate verified against \(file)"
+    case .anything: return ", certificate not verified"
+    }
   }
 
   public func perform(_ action: BMCAction, on targets: [BMCTarget], fanout: Int, timeout: Double) -> [BMCReply] {

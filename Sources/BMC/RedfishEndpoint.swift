@@ -1,16 +1,19 @@
+import Foundation
 import Runtime
 
 /// Where and how to reach one node's Redfish service, from its `ipmi`
 /// fields: `ipaddr`, `port` (443 when empty or IPMI's 623), `username`,
-/// `password`, and the tags `verify = "false"` (accept a certificate that
-/// cannot be verified, such as a BMC's self-signed one) and `system` (the
-/// ComputerSystem's id or path; else the only one in `/redfish/v1/Systems`).
+/// `password`, and the tags `cacert` (a PEM file of the authorities the
+/// BMC's certificate must come from, in place of the system's), `verify =
+/// "false"` (accept a certificate that cannot be verified, such as a BMC's
+/// self-signed one) and `system` (the ComputerSystem's id or path; else the
+/// only one in `/redfish/v1/Systems`).
 struct RedfishEndpoint {
   var host: String
   var port: Int
   var username: String
   var password: String
-  var verify: Bool
+  var trust: HTTPSClient.Trust
   var system: String?
 
   init(_ target: BMCTarget) throws {
@@ -25,10 +28,19 @@ struct RedfishEndpoint {
     }
     username = target.username
     password = target.password
+    let authority = target.tags["cacert"] ?? ""
     switch target.tags["verify"]?.lowercased() ?? "" {
-    case "", "true", "yes": verify = true
-    case "false", "no": verify = false
+    case "", "true", "yes": trust = authority.isEmpty ? .system : .authorities(authority)
+    case "false", "no":
+      guard authority.isEmpty else {
+        throw BMCError("ipmi.tags.cacert names authorities to verify against and ipmi.tags.verify = \"false\" turns verification off: keep one")
+      }
+      trust = .anything
     case let other: throw BMCError("ipmi.tags.verify is \"true\" or \"false\", not \"\(other)\"")
+    }
+    if !authority.isEmpty {
+      guard authority.hasPrefix("/") else { throw BMCError("ipmi.tags.cacert is a file's full path, not \"\(authority)\"") }
+      guard FileManager.default.isReadableFile(atPath: authority) else { throw BMCError("ipmi.tags.cacert: cannot read \(authority)") }
     }
     system = target.tags["system"].flatMap { name in
       name.isEmpty ? nil : name.hasPrefix("/") ? name : "/redfish/v1/Systems/" + name

@@ -64,7 +64,7 @@ struct RedfishSession {
     let response: HTTPSClient.Response
     do {
       response = try client.send(method, host: endpoint.host, port: endpoint.port, path: path, headers: headers, body: body,
-                                 verify: endpoint.verify, deadline: deadline)
+                                 trust: endpoint.trust, deadline: deadline)
     } catch let failure as HTTPSClient.Failure {
       throw error(failure)
     }
@@ -83,7 +83,10 @@ struct RedfishSession {
     case .timedOut: return BMCError("BMC \(endpoint.address) did not answer in \(TimedCommand.seconds(timeout))")
     case .refused(let why): return BMCError("BMC \(endpoint.address): \(why)")
     case .certificate(let why):
-      return BMCError("BMC \(endpoint.address): certificate refused (\(why)); ipmi.tags.verify = \"false\" accepts it")
+      if case .authorities(let file) = endpoint.trust {
+        return BMCError("BMC \(endpoint.address): certificate refused (\(why == HTTPSClient.untrusted ? "not from an authority in \(file)" : why))")
+      }
+      return BMCError("BMC \(endpoint.address): certificate refused (\(why)); ipmi.tags.cacert names the authority that signed it, or ipmi.tags.verify = \"false\" accepts it")
     case .other(let why): return BMCError("BMC \(endpoint.address): \(why)")
     }
   }

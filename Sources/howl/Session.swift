@@ -25,8 +25,9 @@ final class Session {
     let root = HowlRoot.path
     cluster = ClusterContext(store: Store(root: root))
     cluster.exportApplier = NFSExportManager(root: root)
-    let ipmitool = IPMIToolController(templateDirectories: [AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc"] + Session.stdlibPaths().map { $0 + "/bmc" })
-    cluster.bmc = BMCProtocols(ipmi: ipmitool, redfish: RedfishController())
+    let ipmi = IPMIController(siteDirectory: AtomicFile.parent(of: cluster.store.nodesConfPath) + "/bmc",
+                              stockDirectories: Session.stdlibPaths().map { $0 + "/bmc" })
+    cluster.bmc = BMCProtocols(ipmi: ipmi, redfish: RedfishController())
     cluster.agentRefresher = ServeAgentRefresher(root: root)
     cluster.remote = OpenSSHShell()
     ClusterLibrary.install(into: interpreter, cluster: cluster)

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// `node.power`, `boot_once` and the fanout against real simulated BMCs
-/// (`ipmi_sim`) on loopback, through the built `howl`. Each test's BMCs
-/// listen on their own loopback addresses (127.0.T.N), numbered by
+/// (`ipmi_sim`) on loopback, through the built `howl`: Howl's own IPMI
+/// client for the stock template, ipmitool for a site's own. Each test's
+/// BMCs listen on their own loopback addresses (127.0.T.N), numbered by
 /// `nodes.add(…, ipmi_ipaddr:)`, on one port for this process.
 @Suite(.serialized)
 struct PowerTests {
@@ -59,25 +60,40 @@ struct PowerTests {
 
   @Test func bootOnceSetsTheNextBootDevice() throws {
     let scratch = try Scratch()
-    let bmc = try bmcs(["n1"], net: 3, scratch: scratch)[0]
+    let bmc = try SimulatedBMC(node: "n1", address: "127.0.3.1", port: Self.port, in: scratch.path, debug: true)
+    try bmc.waitUntilReady()
     try cluster("n1", net: 3, root: scratch.path)
     var r = try Run.howl("nodes[\"n1\"].boot_once(\"pxe\")", root: scratch.path)
     #expect(r.status == 0, "\(r.errors)")
     #expect(bmc.chassis("boot") == "pxe")
     #expect(try bmc.ipmitool(["chassis", "bootparam", "get", "5"]).contains("Boot Device Selector : Force PXE"))
-    // ipmi_sim keeps the device but not the persistence flag (BMCTemplateTests shows the request).
-    r = try Run.howl("nodes[\"n1\"].boot_once(\"disk\", persistent: true)", root: scratch.path)
+    // ipmi_sim keeps the device but answers the flags byte as 0 whatever was
+    // set, so the persistent bit is read where the BMC received it: over
+    // IPMI 1.5, which is not encrypted, Set System Boot Options (08)
+    // parameter 5 with data 1 = c0 (valid, every boot) and the disk (08).
+    r = try Run.howl("""
+      nodes["n1"].ipmi.interface = "lan"
+      nodes["n1"].boot_once("disk", persistent: true)
+      nodes["n1"].boot_once("pxe")
+      """, root: scratch.path)
     #expect(r.status == 0, "\(r.errors)")
-    #expect(bmc.chassis("boot") == "default")
-    #expect(try bmc.ipmitool(["chassis", "bootparam", "get", "5"]).contains("Force Boot from default Hard-Drive"))
+    #expect(bmc.chassis("boot") == "pxe")
+    let bootFlags = bmc.received.compactMap { line -> String? in
+      guard line.contains(" 20 00 e0 81 "), let start = line.range(of: " 08 05 ") else { return nil }
+      return String(line[start.lowerBound...].prefix(21))
+    }
+    #expect(bootFlags == [" 08 05 c0 08 00 00 00", " 08 05 80 04 00 00 00"], "\(bmc.received)")
+    #expect(try bmc.ipmitool(["chassis", "bootparam", "get", "5"]).contains("Boot Device Selector : Force PXE"))
   }
 
-  @Test func aSetPrintsFoldedByOutcomeAndAWrongPasswordIsOneNodesError() throws {
+  @Test(arguments: ["lanplus", "lan"])
+  func aSetPrintsFoldedByOutcomeAndAWrongPasswordIsOneNodesError(interface: String) throws {
     let scratch = try Scratch()
-    let all = try bmcs(["n1", "n2", "n3", "n4"], net: 4, scratch: scratch, passwords: ["n4": "other"])
-    try cluster("n[1-4]", net: 4, root: scratch.path)
+    let net = interface == "lan" ? 12 : 4
+    let all = try bmcs(["n1", "n2", "n3", "n4"], net: net, scratch: scratch, passwords: ["n4": "other"])
+    try cluster("n[1-4]", net: net, root: scratch.path, interface: interface)
     let r = try Run.howl("""
-      let r = nodes.power.on()
+      let r = nodes.power.on(timeout: 3s)
       print(r)
       print(r.failed.names, r.ok.hostlist)
       for rec in r { if not rec.ok { print(rec.node, rec.error) } }
@@ -85,16 +101,16 @@ struct PowerTests {
     #expect(r.status == 0, "\(r.errors)")
     let lines = r.output.split(separator: "\n").map(String.init)
     #expect(lines.first == "n[1-3]  on", "\(r.output)")
-    #expect(lines.dropFirst().first?.hasPrefix("n4      error: BMC 127.0.4.4:\(Self.port) refused the session (wrong user name or password") == true, "\(r.output)")
+    #expect(lines.dropFirst().first?.hasPrefix("n4      error: BMC 127.0.\(net).4:\(Self.port) refused the session (wrong user name or password, or interface \(interface) not offered)") == true, "\(r.output)")
     #expect(lines.dropFirst(2).first == "[\"n4\"] n[1-3]", "\(r.output)")
     #expect(!r.output.contains("s3cret") && !r.errors.contains("s3cret"))
     #expect(all.prefix(3).allSatisfy { $0.chassis("power") == "1" } && all[3].chassis("power") == nil)
     // `use nodes` selects a set; one node's failure fails the script at its line.
     let set = try Run.howl("use nodes \"n[1-3]\"\nprint(node.power.status())", root: scratch.path)
     #expect(set.output == "n[1-3]  on\n", "\(set.errors)")
-    let one = try Run.howl("print(nodes[\"n4\"].power.status())", root: scratch.path)
+    let one = try Run.howl("print(nodes[\"n4\"].power.status(timeout: 3s))", root: scratch.path)
     #expect(one.status == 1)
-    #expect(one.errors.contains(":1:7: error: n4: power status failed: BMC 127.0.4.4:\(Self.port) refused the session"), "\(one.errors)")
+    #expect(one.errors.contains(":1:7: error: n4: power status failed: BMC 127.0.\(net).4:\(Self.port) refused the session"), "\(one.errors)")
   }
 
   @Test func unhandledFailuresFailTheScriptAfterEveryNodeWasTried() throws {
@@ -152,11 +168,35 @@ struct PowerTests {
       """, root: scratch.path)
     #expect(r.status == 0, "\(r.errors)")
     let lines = r.output.split(separator: "\n").map(String.init)
-    #expect(lines.first == "ipmitool -I lanplus -C 3 -H 127.0.7.1 -p \(Self.port) -U admin -P '********' -e '~' chassis power on", "\(r.output)")
+    #expect(lines.first == "Howl's IPMI client (lanplus, cipher suite 3), the same request as: ipmitool -I lanplus -C 3 -H 127.0.7.1 -p \(Self.port) -U admin -P '********' -e '~' chassis power on", "\(r.output)")
     #expect(!r.output.contains("pa ss$word") && !r.output.contains("newer secret"), "\(r.output)")
     #expect(r.output.contains("n1: ipmi.password (unset) → ********"), "\(r.output)")
     let mode = try FileManager.default.attributesOfItem(atPath: scratch.path + "/etc/howl/nodes.conf")[.posixPermissions] as? Int
     #expect(mode == 0o600)
+  }
+
+  @Test func aSitesOwnTemplateRunsIpmitoolUnchanged() throws {
+    let scratch = try Scratch()
+    let bmc = try bmcs(["n1"], net: 13, scratch: scratch)[0]
+    try cluster("n1", net: 13, root: scratch.path)
+    // The stock template under the site's directory, its command run after a marker file is made.
+    let stock = try String(contentsOfFile: Run.packageRoot.appendingPathComponent("stdlib/bmc/ipmitool.tmpl").path, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: scratch.path + "/etc/howl/bmc", withIntermediateDirectories: true)
+    try stock.replacingOccurrences(of: "ipmitool -I", with: "touch \(scratch.path)/ran-{{ .Cmd }} && ipmitool -I")
+      .write(toFile: scratch.path + "/etc/howl/bmc/ipmitool.tmpl", atomically: true, encoding: .utf8)
+    let r = try Run.howl("""
+      print(nodes["n1"].power.command("on"))
+      nodes["n1"].power.on()
+      print(nodes["n1"].power.status())
+      """, root: scratch.path)
+    #expect(r.status == 0, "\(r.errors)")
+    #expect(r.output == """
+      touch \(scratch.path)/ran-PowerOn && ipmitool -I lanplus -C 3 -H 127.0.13.1 -p \(Self.port) -U admin -P '********' -e '~' chassis power on
+      on
+
+      """, "\(r.output)")
+    #expect(FileManager.default.fileExists(atPath: scratch.path + "/ran-PowerOn") && FileManager.default.fileExists(atPath: scratch.path + "/ran-PowerStatus"))
+    #expect(bmc.chassis("power") == "1")
   }
 
   @Test func sensorsPrintAsATableAndIterateAsRecords() throws {

@@ -15,16 +15,15 @@ final class RedfishEmulator {
   let systems: [String]
   private var pid: pid_t = 0
 
-  init(address: String, port: Int, in scratch: String, systems count: Int = 1, user: String = "admin", password: String = "s3cret") throws {
+  /// `signedByAuthority`: its certificate comes from a test authority (`ca.pem`) rather than being self-signed.
+  init(address: String, port: Int, in scratch: String, systems count: Int = 1, user: String = "admin", password: String = "s3cret",
+       signedByAuthority: Bool = false) throws {
     self.address = address
     self.port = port
     directory = scratch + "/redfish-\(address)"
     systems = (0..<count).map { String(format: "27946b59-9e44-4fa7-8e91-%012x", $0) }
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let openssl = try Run.program("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                                       "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
-                                                       "-subj", "/CN=\(address)", "-addext", "subjectAltName=IP:\(address)"])
-    guard openssl.status == 0 else { throw TestFailure("openssl req failed: \(openssl.errors)") }
+    try Self.certificate(for: address, in: directory, signedByAuthority: signedByAuthority)
     let hash = try Run.program("/usr/bin/env", ["python3", "-c", "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(4)).decode())", password])
     guard hash.status == 0 else { throw TestFailure("bcrypt failed: \(hash.errors)") }
     try "\(user):\(hash.output)".write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
@@ -43,9 +42,34 @@ final class RedfishEmulator {
     try waitUntilReady(user: user, password: password)
   }
 
+  /// The certificate's authority: the test CA's, or the certificate itself when self-signed.
+  var authority: String {
+    FileManager.default.fileExists(atPath: directory + "/ca.pem") ? directory + "/ca.pem" : directory + "/cert.pem"
+  }
+
+  /// `cert.pem` and `key.pem` for `address`: self-signed, or signed by a new `ca.pem`.
+  static func certificate(for address: String, in directory: String, signedByAuthority: Bool) throws {
+    func openssl(_ arguments: [String]) throws {
+      let r = try Run.program("/usr/bin/openssl", arguments)
+      guard r.status == 0 else { throw TestFailure("openssl \(arguments[0]) failed: \(r.errors)") }
+    }
+    let san = "subjectAltName=IP:\(address)"
+    guard signedByAuthority else {
+      return try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", directory + "/key.pem",
+                          "-out", directory + "/cert.pem", "-subj", "/CN=\(address)", "-addext", san])
+    }
+    try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", directory + "/ca-key.pem",
+                 "-out", directory + "/ca.pem", "-subj", "/CN=Howl test authority"])
+    try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", directory + "/key.pem", "-out", directory + "/request.pem",
+                 "-subj", "/CN=\(address)"])
+    try san.write(toFile: directory + "/san.ext", atomically: true, encoding: .utf8)
+    try openssl(["x509", "-req", "-in", directory + "/request.pem", "-CA", directory + "/ca.pem", "-CAkey", directory + "/ca-key.pem",
+                 "-CAcreateserial", "-days", "2", "-extfile", directory + "/san.ext", "-out", directory + "/cert.pem"])
+  }
+
   /// What a Redfish client that trusts this certificate reads at `path` (the peer's view).
   func get(_ path: String, user: String = "admin", password: String = "s3cret") throws -> [String: Any] {
-    let r = try Run.program("/usr/bin/curl", ["-sf", "--cacert", directory + "/cert.pem", "-u", "\(user):\(password)", "https://\(address):\(port)\(path)"])
+    let r = try Run.program("/usr/bin/curl", ["-sf", "--cacert", authority, "-u", "\(user):\(password)", "https://\(address):\(port)\(path)"])
     guard r.status == 0, let object = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any] else {
       throw TestFailure("curl \(path) failed (\(r.status)): \(r.errors)")
     }

@@ -17,8 +17,10 @@ final class SimulatedBMC {
   private var pid: pid_t = 0
 
   /// `sol`: the serial device of the node's console, for Serial-over-LAN.
+  /// `debug`: ipmi_sim logs each datagram it receives (`received`); it then
+  /// needs a console on its stdin, a pipe from `sleep` here.
   init(node: String, address: String, port: Int, in scratch: String, user: String = "admin", password: String = "s3cret",
-       sol: String? = nil) throws {
+       sol: String? = nil, debug: Bool = false) throws {
     self.node = node
     self.address = address
     self.port = port
@@ -48,13 +50,21 @@ final class SimulatedBMC {
     // process group of its own, so that it and what it starts (a VM) stop.
     let log = open(directory + "/ipmi_sim.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     defer { close(log) }
-    pid = try ShellSpawn.start("exec /usr/bin/ipmi_sim -c \(directory)/lan.conf -f \(SimulatedBMC.fixtures)/bmc.emu -s \(directory)/state -n",
+    let simulator = "/usr/bin/ipmi_sim -c \(directory)/lan.conf -f \(SimulatedBMC.fixtures)/bmc.emu -s \(directory)/state"
+    pid = try ShellSpawn.start(debug ? "sleep 3600 | \(simulator) -d" : "exec \(simulator) -n",
                                ownGroup: true, defaults: [SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD], output: log)
   }
 
   /// The chassis' value of `key` (`power`: "0"/"1", `boot`: "pxe", …).
   func chassis(_ key: String) -> String? {
     (try? String(contentsOfFile: directory + "/chassis/" + key, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// The datagrams a `debug` BMC received, each as its hex bytes (`06 00 ff 07 …`).
+  var received: [String] {
+    let log = (try? String(contentsOfFile: directory + "/ipmi_sim.log", encoding: .utf8)) ?? ""
+    let lines = log.split(separator: "\n").map(String.init)
+    return zip(lines, lines.dropFirst()).compactMap { $0.contains("Receive message") ? $1.trimmingCharacters(in: .whitespaces) : nil }
   }
 
   /// What ipmitool itself reads from this BMC (the peer's view).

@@ -97,21 +97,17 @@ struct RedfishTests {
     let scratch = try Scratch()
     let bmc = try RedfishEmulator(address: "127.0.107.1", port: Self.port, in: scratch.path, signedByAuthority: true)
     let stranger = try RedfishEmulator(address: "127.0.107.2", port: Self.port, in: scratch.path, signedByAuthority: true)
-    try cluster("n[1-3]", net: 107, root: scratch.path, verify: nil)
+    try cluster("n[1-2]", net: 107, root: scratch.path, verify: nil)
     var r = try Run.howl("""
-      nodes["n[1-3]"].ipmi.tags.cacert = "\(bmc.authority)"
-      nodes["n3"].ipmi.ipaddr = 127.0.107.1
-      nodes["n3"].ipmi.tags.cacert = "\(stranger.authority)"
-      print(nodes["n[1-3]"].power.status())
+      nodes["n[1-2]"].ipmi.tags.cacert = "\(bmc.authority)"
+      print(nodes["n[1-2]"].power.status())
       print(nodes["n1"].power.command("status"))
       """, root: scratch.path)
     #expect(r.status == 0, "\(r.errors)")
-    // n1 has the authority of its BMC's certificate; n2's BMC has another
-    // authority's; n3 reaches n1's BMC but trusts only n2's authority.
+    // n1 has the authority of its BMC's certificate; n2's BMC has another authority's.
     #expect(r.output == """
       n1  off
       n2  error: BMC 127.0.107.2:\(Self.port): certificate refused (not from an authority in \(bmc.authority))
-      n3  error: BMC 127.0.107.1:\(Self.port): certificate refused (not from an authority in \(stranger.authority))
       GET https://127.0.107.1:\(Self.port)/redfish/v1/Systems/{the one in /redfish/v1/Systems} PowerState as admin (password ********), certificate verified against \(bmc.authority)
 
       """, "\(r.output)")

@@ -1,3 +1,4 @@
+import Remote
 import Runtime
 
 /// The IPMI nodes' requests. Power and `boot_once` on a node rendered by
@@ -105,11 +106,11 @@ public final class IPMIController: BMCController {
     case .refused(let reason):
       return .failed("\(refused): \(reason)")
     case .silent(let awaiting, let heard):
-      if !heard { return .failed("BMC \(target.address) did not answer in \(IPMIToolReplies.seconds(timeout))") }
+      if !heard { return .failed("BMC \(target.address) did not answer in \(TimedCommand.seconds(timeout))") }
       if job.conversation.isEstablished {
-        return .failed("BMC \(target.address) stopped answering: no \(awaiting) in \(IPMIToolReplies.seconds(timeout))")
+        return .failed("BMC \(target.address) stopped answering: no \(awaiting) in \(TimedCommand.seconds(timeout))")
       }
-      return .failed("\(refused): no answer to \(awaiting) in \(IPMIToolReplies.seconds(timeout))")
+      return .failed("\(refused): no answer to \(awaiting) in \(TimedCommand.seconds(timeout))")
     case .answered(let responses):
       let last = responses[responses.count - 1]
       if let failure = last.failure {

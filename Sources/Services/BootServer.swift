@@ -28,6 +28,8 @@ public final class BootServer: @unchecked Sendable {
     public var reloadInterval: TimeAmount = .milliseconds(500)
     /// Serve the exports over NFS (`server.nfs` says how).
     public var nfs = true
+    /// The stage-one script of two-stage boot (`stdlib/stage1/init`).
+    public var stageOneScript: String?
 
     public init(root: String, ipxeTemplateDirectories: [String], override: @escaping @Sendable (inout ServeSettings) -> Void = { _ in }) {
       self.root = root
@@ -314,6 +316,7 @@ public final class BootServer: @unchecked Sendable {
       ipxe: IPXEScript(directories: options.ipxeTemplateDirectories),
       status: status, builder: options.builder, logger: Logger(label: "howl.http"))
     router.agents = agentKeys
+    router.twoStage = TwoStageArtifacts(paths: BootPaths(root: options.root), script: options.stageOneScript)
     let agents = AgentRouter(keyring: agentKeys, wakeups: agentWakeups, status: status, logger: Logger(label: "howl.agent"))
     let digests = runtimeDigests
     let box = config

@@ -77,6 +77,7 @@ struct ServeCommand: ParsableCommand {
       if let root = flags.tftpRoot { settings.tftpRoot = root }
     }
     options.ipxeBinaries = ipxeBinaries
+    options.stageOneScript = Session.stdlibPaths().map { $0 + "/stage1/init" }.first { FileManager.default.fileExists(atPath: $0) }
     Session.findStockOverlays()
     options.builder = ClusterBuilder(root: root)
     options.routerAdvertisements = !noRouterAdvertisements

@@ -76,6 +76,19 @@ struct ReadinessCheckTests {
       """)
   }
 
+  @Test func anImageTooBigForSingleStageOnBIOSSuggestsTwoStage() throws {
+    let cluster = try Self.readyCluster()
+    let paths = ImagePaths(name: "base", stateDirectory: cluster.stateDirectory)
+    try FileManager.default.removeItem(atPath: paths.buildRecord)
+    #expect(truncate(paths.compressedImage(.gzip), off_t(ReadinessCheck.biosSingleStageLimit) + (300 << 20)) == 0)
+    #expect(try Self.check(cluster) == """
+      n[1-2]: image 'base' is 2.3 GiB compressed: too big to boot single-stage on BIOS nodes (iPXE must hold it below 2 GiB); \
+      fix: nodes["n[1-2]"].ipxe = "two-stage" (stage one streams the image into the root)
+
+      """)
+    #expect(try Self.check(cluster, after: #"profiles["default"].ipxe = "two-stage""#) == "n[1-2]: ready to boot (2 nodes)\n")
+  }
+
   @Test func aNodeWithoutHwaddrWhileDiscoveryIsOff() throws {
     let cluster = try Self.readyCluster()
     #expect(try Self.check(cluster, after: #"nodes.add("n[3-4]", ipaddr: 10.0.0.13)"#) == """

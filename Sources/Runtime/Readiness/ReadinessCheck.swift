@@ -7,7 +7,8 @@ import OrderedCollections
 /// `cpuArch` tag that is not the image's architecture; no overlay (nor the image) giving `/init`; an
 /// overlay that does not exist; a disk root without the `disks` entry that
 /// makes it; no `hwaddr` while discovery is off; an image not built, or
-/// changed since its build; an address outside the server's network; a
+/// changed since its build; an image too big to boot single-stage on a
+/// BIOS node (two-stage boot streams it instead); an address outside the server's network; a
 /// mount of an export the NFS server does not serve (as last applied); two
 /// overlays of one image writing the same file.
 ///
@@ -129,7 +130,14 @@ public final class ReadinessCheck {
     var build: Build
     var hasInit: Bool
     var architecture: Architecture?
+    /// The size of the image as served (compressed), 0 when not built.
+    var servedBytes: Int64
   }
+
+  /// The most a BIOS node's iPXE can hold of kernel and initrds: x86's
+  /// boot protocol keeps initrds below 2 GiB (`initrd_addr_max`), and the
+  /// firmware's own memory and holes take their share.
+  public static let biosSingleStageLimit: Int64 = 2 << 30
 
   private func facts(_ name: String) -> ImageFacts {
     if let cached = imageCache[name] { return cached }
@@ -147,9 +155,11 @@ public final class ReadinessCheck {
       build = .current
     }
     var link = stat()
+    var served = stat()
     let facts = ImageFacts(rootfs: paths.rootfs, hasTree: hasTree, kernels: hasTree ? KernelDiscovery.all(rootfs: paths.rootfs) : [],
                            build: build, hasInit: lstat(paths.rootfs + "/init", &link) == 0,
-                           architecture: state.architecture(ofImage: name, stateDirectory: stateDirectory))
+                           architecture: state.architecture(ofImage: name, stateDirectory: stateDirectory),
+                           servedBytes: stat(paths.compressedImage(compression), &served) == 0 ? Int64(served.st_size) : 0)
     imageCache[name] = facts
     return facts
   }
@@ -188,6 +198,11 @@ public final class ReadinessCheck {
           "images[\"\(name)\"].build()", !autobuild)
     case .stale:
       add(.imageStale, "image '\(name)' changed since its last build", "images[\"\(name)\"].build()", false)
+    }
+    if image.servedBytes >= ReadinessCheck.biosSingleStageLimit, node.value(at: FieldPath("ipxe template"))?.stringValue != "two-stage" {
+      let gib = String(format: "%.1f", Double(image.servedBytes) / Double(1 << 30))
+      add(.imageTooBigForBIOS, "image '\(name)' is \(gib) GiB compressed: too big to boot single-stage on BIOS nodes (iPXE must hold it below 2 GiB)",
+          "nodes[\"{nodes}\"].ipxe = \"two-stage\" (stage one streams the image into the root)", false)
     }
     return image
   }

@@ -5,7 +5,7 @@ public struct ReadinessProblem: Equatable, Sendable {
   /// The kinds of problem, in the order a report lists them.
   public enum Kind: Int, Comparable, Sendable {
     case noImage, noKernel, noBootLoader, noInit, unknownOverlay, diskRootWithoutDisks, noHwaddr, imageNotBuilt, imageStale,
-         addressOutsideNetwork, mountNotServed, overlaysWriteSameFile, archTagDisagrees
+         imageTooBigForBIOS, addressOutsideNetwork, mountNotServed, overlaysWriteSameFile, archTagDisagrees
 
     public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
   }

@@ -5,7 +5,8 @@ import Runtime
 /// `default`), looked up as `<name>.ipxe` in the template directories in
 /// order (the site's `etc/howl/ipxe`, then the standard library's), with
 /// Warewulf's template data (§5.3) and Howl's `.ImageCompress`: the
-/// `compress=` value that fetches the node's image as built (`gz`, `zstd`).
+/// `compress=` value that fetches the node's image as built (`gz`, `zstd`),
+/// and `.RootSpec`: the root for two-stage boot's stage one.
 public struct IPXEScript: Sendable {
   public var directories: [String]
 
@@ -88,10 +89,22 @@ public struct IPXEScript: Sendable {
       "KernelArgs": .string(args.joined(separator: " ")),
       "KernelVersion": .string(kernelVersion ?? ""),
       "Root": string(FieldPath("root")),
+      "RootSpec": .string(node.map { node in IPXEScript.rootSpec(RootLayout.read { node.value(at: $0) }) } ?? "tmpfs"),
       "TLS": .bool(false),
       "Tags": .map(TemplateMap(tags)),
       "NetDevs": .map(TemplateMap(netdevs)),
     ]
+  }
+
+  /// Stage one's `howl.root=`: `tmpfs` (also for an initramfs root, which
+  /// a two-stage node cannot have), `xfs:/dev/nvme0n1`, `ext4:DISK`, or
+  /// `device:DEV` (which stage one refuses with a message).
+  static func rootSpec(_ layout: RootLayout) -> String {
+    switch layout.kind {
+    case .initramfs, .tmpfs: return "tmpfs"
+    case .xfs, .ext4: return layout.kind.rawValue + ":" + (layout.device ?? "")
+    case .device: return "device:" + (layout.device ?? "")
+    }
   }
 
   /// `ipaddr6` → `Ipaddr6`, `hwaddr` → `Hwaddr`: Go's exported field names.

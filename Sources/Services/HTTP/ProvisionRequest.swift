@@ -5,6 +5,10 @@ public struct ProvisionRequest: Equatable, Sendable {
   /// What the client asks for.
   public enum Route: Equatable, Sendable {
     case stage(BootStage)
+    /// Two-stage boot: Howl's stage-one initrd (`/stage1/<wwid>`), the
+    /// image's kernel modules for it (`/kmods/<wwid>`), and stage one's
+    /// progress (`/report/<wwid>?stage=stage1&sent=image+43+%25`).
+    case stageOne, kernelModules, report
     case status
     case unknown
   }
@@ -19,6 +23,14 @@ public struct ProvisionRequest: Equatable, Sendable {
   /// `?compress=gz` (Warewulf's) or `?compress=zstd` (Howl's, images only);
   /// nil for the uncompressed file.
   public var compression: ImageCompression?
+  /// A report's `stage=` and `sent=` (`+` read as a space).
+  public var reportStage: String?
+  public var reportSent: String?
+  /// `?from=stage1`: a request of two-stage boot's stage one, which reports
+  /// its progress itself (so the chunks it fetches are not recorded).
+  public var fromStageOne: Bool
+  /// `?arch=`: the architecture of the stage-one initrd (iPXE's `${buildarch}`).
+  public var arch: String?
 
   /// Parses `/ipxe/52-54-00-…?assetkey=…`; `//` collapses (a shim quirk).
   public init(uri: String) {
@@ -28,12 +40,16 @@ public struct ProvisionRequest: Equatable, Sendable {
     if parts.count > 1 {
       for pair in parts[1].split(separator: "&") {
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        query[String(kv[0])] = kv.count > 1 ? ProvisionRequest.percentDecoded(String(kv[1])) : ""
+        query[String(kv[0])] = kv.count > 1 ? ProvisionRequest.percentDecoded(String(kv[1].map { $0 == "+" ? " " : $0 })) : ""
       }
     }
     assetKey = query["assetkey"]
     uuid = query["uuid"]
     compression = query["compress"].flatMap(ImageCompression.init(urlValue:))
+    reportStage = query["stage"]
+    reportSent = query["sent"]
+    arch = query["arch"]
+    fromStageOne = query["from"] == "stage1"
     let idText = segments.count > 1 ? ProvisionRequest.percentDecoded(segments[1]) : query["wwid"]
     rawID = idText
     wwid = idText.flatMap { MACAddress($0.lowercased()) }
@@ -44,6 +60,9 @@ public struct ProvisionRequest: Equatable, Sendable {
     case "image", "container": route = .stage(.image)
     case "system", "overlay-system": route = .stage(.system)
     case "runtime", "overlay-runtime": route = .stage(.runtime)
+    case "stage1": route = .stageOne
+    case "kmods": route = .kernelModules
+    case "report": route = .report
     case "status": route = segments.count == 1 ? .status : .unknown
     case "provision":
       switch query["stage"] ?? "" {

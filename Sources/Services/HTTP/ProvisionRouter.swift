@@ -21,6 +21,9 @@ public struct ProvisionRouter: Sendable {
   /// The node agents' secrets: runtime overlay requests are checked against
   /// them (`AgentKeyring`); nil serves runtime overlays as Warewulf does.
   public var agents: AgentKeyring?
+  /// The stage-one initrd and kernel modules of two-stage boots; nil
+  /// answers their routes with 404.
+  public var twoStage: TwoStageArtifacts?
   public var logger: Logger
 
   public init(artifacts: any BootArtifacts, ipxe: IPXEScript, status: BootStatusBoard,
@@ -38,6 +41,9 @@ public struct ProvisionRouter: Sendable {
   public func respond(uri: String, clientIP: String, clientPort: Int, config: BootConfig,
                       signature: AgentKeyring.Signature = .init(time: nil, sequence: nil, hmac: nil)) -> ProvisionResponse {
     let request = ProvisionRequest(uri: uri)
+    if [.stageOne, .kernelModules, .report].contains(request.route) {
+      return respondTwoStage(request, clientIP: clientIP, config: config)
+    }
     guard case .stage(let stage) = request.route else {
       if request.route == .status {
         return .text(.ok, String(decoding: status.json(), as: UTF8.self), contentType: "application/json")
@@ -147,10 +153,61 @@ public struct ProvisionRouter: Sendable {
       status.record(node: node.id, stage: stage.rawValue, sent: "NOT_FOUND", ipaddr: clientIP)
       return .text(.notFound, "no \(stage) for \(node.id)\n", contentType: "text/plain")
     }
-    if !fromAgent {
+    if !fromAgent && !request.fromStageOne {
       status.record(node: node.id, stage: stage.rawValue, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
     }
     return .file(path: path)
+  }
+
+  /// The routes of two-stage boot (see `ProvisionRequest.Route`).
+  private func respondTwoStage(_ request: ProvisionRequest, clientIP: String, config: BootConfig) -> ProvisionResponse {
+    let route = request.route == .stageOne ? "stage1" : request.route == .kernelModules ? "kmods" : "report"
+    guard let mac = request.wwid ?? (request.rawID == nil ? ARPTable.mac(for: clientIP) : nil), let node = config.node(for: mac) else {
+      logger.notice("HTTP \(route) from \(clientIP): no known node (wwid '\(request.rawID ?? "")')")
+      return .text(.notFound, "unknown node\n", contentType: "text/plain")
+    }
+    if let key = node.value(at: FieldPath("asset key"))?.stringValue, !key.isEmpty, request.assetKey != key {
+      logger.warning("HTTP \(route) for \(node.id) from \(clientIP): asset key mismatch")
+      status.record(node: node.id, stage: route, sent: "BAD_ASSET", ipaddr: clientIP)
+      return .text(.unauthorized, "asset key mismatch\n", contentType: "text/plain")
+    }
+    if request.route == .report {
+      let stage = request.reportStage ?? ""
+      guard stage == "stage1" else { return .text(.badRequest, "unknown stage '\(stage)'\n", contentType: "text/plain") }
+      let sent = String((request.reportSent ?? "").unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7f }.prefix(120).map(Character.init))
+      status.record(node: node.id, stage: stage, sent: sent, ipaddr: clientIP)
+      if sent.hasPrefix("failed") { logger.warning("stage one of \(node.id) gave up: \(sent)") }
+      return .text(.ok, "ok\n", contentType: "text/plain")
+    }
+    guard let twoStage else { return .text(.notFound, "no two-stage boot here\n", contentType: "text/plain") }
+    do {
+      let path: String
+      if request.route == .stageOne {
+        path = try twoStage.stageOne(arch: ProvisionRouter.architecture(request.arch))
+      } else {
+        guard let image = DiskBootArtifacts(paths: twoStage.paths).imageName(of: node), let kernel = artifacts.kernel(for: node) else {
+          status.record(node: node.id, stage: route, sent: "NOT_FOUND", ipaddr: clientIP)
+          return .text(.notFound, "no kernel for \(node.id)\n", contentType: "text/plain")
+        }
+        path = try twoStage.kernelModules(image: image, kernel: kernel)
+      }
+      status.record(node: node.id, stage: route, sent: path.split(separator: "/").last.map(String.init) ?? path, ipaddr: clientIP)
+      return .file(path: path)
+    } catch {
+      logger.error("HTTP \(route) for \(node.id): \(error)")
+      status.record(node: node.id, stage: route, sent: "BUILD_FAILED", ipaddr: clientIP)
+      return .text(.internalServerError, "\(error)\n", contentType: "text/plain")
+    }
+  }
+
+  /// iPXE's `${buildarch}` (or an `uname -m` name) as Howl names architectures.
+  static func architecture(_ name: String?) -> String {
+    switch name ?? "" {
+    case "": return StageOneToolset.hostArch
+    case "i386", "x86_64", "amd64": return "x86_64"
+    case "arm64", "aarch64": return "aarch64"
+    case let other: return other
+    }
   }
 
   /// Overlays are built plain and gzip'd only: nothing for `compress=zstd`.

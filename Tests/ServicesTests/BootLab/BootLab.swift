@@ -49,6 +49,15 @@ final class BootLab: @unchecked Sendable {
     return result.output
   }
 
+  /// Stops `howl serve` and starts it again, as a sysadmin's restart
+  /// would; the log of the first run is kept as `serve-1.log`.
+  func restartServe() throws {
+    serve?.stop()
+    try? FileManager.default.removeItem(atPath: root + "/serve-1.log")
+    try? FileManager.default.moveItem(atPath: root + "/serve.log", toPath: root + "/serve-1.log")
+    serve = try ServeProcess(root: root, arguments: ["--interface", "br0"], netns: namespace)
+  }
+
   /// Stops `howl serve` and every VM, removes the namespaces and the scratch root.
   func tearDown() {
     serve?.stop()
@@ -118,6 +127,10 @@ extension Trait where Self == BootLabScope {
   /// The suite runs inside a boot lab where the site's DHCP server gives
   /// the addresses (these reservations) and Howl answers as proxyDHCP.
   static func bootLab(siteDHCP: [String: String]) -> Self { BootLabScope(siteDHCP: siteDHCP) }
+
+  /// The suite runs inside a boot lab whose busybox image is large
+  /// (scripts/lab/busybox-rootfs-large), described by `cluster`.
+  static func largeImageBootLab(cluster: String) -> Self { BootLabScope(rootfs: "busybox-rootfs-large", cluster: cluster) }
 
   /// The suite runs inside a boot lab whose nodes boot a Debian image
   /// (scripts/lab/debian-rootfs) described by `cluster`.

@@ -29,6 +29,7 @@ final class Session {
     cluster.bmc = BMCProtocols(ipmi: ipmitool, redfish: RedfishController())
     cluster.agentRefresher = ServeAgentRefresher(root: root)
     cluster.remote = OpenSSHShell()
+    cluster.dnsSync = DNSUpdateClient()
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

@@ -25,7 +25,7 @@ server.dns.domain = "bench.cluster"
 nodes.add("n[1-$nodes]", ipaddr: 10.97.1.1)
 commit()
 HOWL
-"$howl" "$work/cluster.howl" >/dev/null
+"$howl" "$work/cluster.howl" >/dev/null 2>&1
 
 cat > "$work/sync.key" <<'KEY'
 key "howl-sync" { algorithm hmac-sha256; secret "YmVuY2htYXJrLXNlY3JldC1mb3ItaG93bC1kbnMtc3luYw=="; };
@@ -43,7 +43,7 @@ options { directory "$work"; pid-file "$work/named.pid"; listen-on port 53 { 127
 zone "bench.cluster" { type primary; file "$work/forward.zone"; allow-update { key howl-sync; }; allow-transfer { key howl-sync; }; };
 zone "97.10.in-addr.arpa" { type primary; file "$work/reverse.zone"; allow-update { key howl-sync; }; allow-transfer { key howl-sync; }; };
 CONF
-  in_ns named -f -u root -c "$work/named.conf" >"$work/named.log" 2>&1 &
+  ip netns exec "$ns" named -g -u root -c "$work/named.conf" >"$work/named.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do in_ns dig @127.0.0.1 +short bench.cluster SOA 2>/dev/null | grep -q ns.bench && return; sleep 0.1; done
   echo "named did not start:"; tail -5 "$work/named.log"; exit 1
@@ -60,7 +60,9 @@ for zone in ["bench.cluster", "97.10.in-addr.arpa"] {
   let n = 0
   for r in dns.records {
     if r.name.ends_with(zone) {
-      lines += ["update add ${r.name}. 300 ${r.type} ${r.value}" + (r.type == "PTR" ? "." : "")]
+      let value = r.value
+      if r.type == "PTR" { value = value + "." }
+      lines += ["update add ${r.name}. 300 ${r.type} ${value}"]
       names += ["${r.name} ${r.type}"]
       n += 1
       if n % 500 == 0 { lines += ["send"] }
@@ -84,7 +86,7 @@ update add 1.200.97.10.in-addr.arpa. 300 PTR n1.bench.cluster.
 send
 EOF2
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >"$work/last.out" 2>&1 || { cat "$work/last.out"; exit 1; }; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >"$work/last.out" 2>&1 || { cat "$work/last.out" >&2; grep -aiE "updat.*(fail|error|denied|refused)|journal" "$work/named.log" | head -5 >&2; exit 1; }; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
 sync_howl() { in_ns "$howl" -c "dns.sync(server: 127.0.0.1, key: tsig(file: \"$work/sync.key\"), timeout: 60s)"; }
 
 start_named

@@ -104,7 +104,7 @@ public final class BootServer: @unchecked Sendable {
       }
       try startTFTP(settings)
       try startHTTP(settings)
-      try dnsQueue.sync { try dns.apply(currentConfig.state, serverAddress: settings.address) }
+      try dnsQueue.sync { try dns.apply(currentConfig.state, nodes: currentConfig.nodes, serverAddress: settings.address) }
       if options.routerAdvertisements, settings.dhcpEnabled, !settings.interface.isEmpty {
         let advertiser = RouterAdvertiser(interface: settings.interface)
         do {
@@ -192,7 +192,7 @@ public final class BootServer: @unchecked Sendable {
     }
     for (loop, responder) in responders { loop.execute { responder.update(next) } }
     dnsQueue.async { [dns, logger] in
-      do { try dns.apply(next.state, serverAddress: next.settings.address) } catch { logger.error("DNS not updated, serving the previous zones: \(error)") }
+      do { try dns.apply(next.state, nodes: next.nodes, serverAddress: next.settings.address) } catch { logger.error("DNS not updated, serving the previous zones: \(error)") }
     }
     if BootServer.exportsDiffer(old, next) { nfsQueue.async { self.applyExports(next) } }
   }

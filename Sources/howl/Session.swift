@@ -30,6 +30,7 @@ final class Session {
     cluster.bmc = BMCProtocols(ipmi: ipmi, redfish: RedfishController())
     cluster.agentRefresher = ServeAgentRefresher(root: root)
     cluster.remote = OpenSSHShell()
+    cluster.dnsSync = DNSUpdateClient()
     ClusterLibrary.install(into: interpreter, cluster: cluster)
   }
 

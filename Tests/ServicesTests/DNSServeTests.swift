@@ -123,23 +123,31 @@ import Testing
     }
   }
 
-  @Test func otherNamesGoToTheForwarder() throws {
+  /// BIND 9 truncates UDP answers over 512 bytes here and logs every query
+  /// with its transport (`T` in the flags is TCP).
+  @Test func otherNamesGoToTheForwarderOverUDPAndTCP() throws {
     try withServer(forward: ["127.0.0.1"]) { pair, server, scratch in
       // BIND 9 on the server namespace's loopback, authoritative for example.com.
-      try "$TTL 60\n@ IN SOA ns.example.com. root.example.com. 1 3600 600 86400 60\n@ IN NS ns.example.com.\nns IN A 127.0.0.1\nwww IN A 192.0.2.80\n"
+      let mid = (1...40).map { "mid IN A 192.0.2.\($0)\n" }.joined()
+      try ("$TTL 60\n@ IN SOA ns.example.com. root.example.com. 1 3600 600 86400 60\n@ IN NS ns.example.com.\nns IN A 127.0.0.1\n"
+        + "www IN A 192.0.2.80\ntcp IN A 192.0.2.81\n" + mid)
         .write(toFile: scratch.path + "/example.zone", atomically: true, encoding: .utf8)
       try """
-        options { directory "\(scratch.path)"; pid-file "\(scratch.path)/named.pid"; listen-on port 53 { 127.0.0.1; }; listen-on-v6 { none; }; recursion no; };
+        options { directory "\(scratch.path)"; pid-file "\(scratch.path)/named.pid"; listen-on port 53 { 127.0.0.1; }; listen-on-v6 { none; };
+                  recursion no; max-udp-size 512; querylog yes; };
         zone "example.com" { type primary; file "\(scratch.path)/example.zone"; };
         """.write(toFile: scratch.path + "/named.conf", atomically: true, encoding: .utf8)
+      let logPath = scratch.path + "/named.log"
+      FileManager.default.createFile(atPath: logPath, contents: nil)
+      let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
       let named = Process()
       named.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-      named.arguments = ["netns", "exec", pair.server, "named", "-f", "-u", "root", "-c", scratch.path + "/named.conf"]
-      named.standardOutput = FileHandle.nullDevice
-      named.standardError = FileHandle.nullDevice
+      named.arguments = ["netns", "exec", pair.server, "named", "-g", "-u", "root", "-c", scratch.path + "/named.conf"]
+      named.standardOutput = log
+      named.standardError = log
       try named.run()
       defer {
-        named.terminate()
+        kill(named.processIdentifier, SIGKILL)
         named.waitUntilExit()
       }
       var answer = ""
@@ -150,6 +158,19 @@ import Testing
       }
       #expect(answer == "192.0.2.80\n", "\(server.log)")
       #expect(try dig(pair, ["+short", "n1.lab.example"]) == "10.77.0.11\n")
+      // Over 512 bytes: BIND truncates over UDP, Howl asks again over TCP and the client gets it whole over UDP.
+      let whole = try dig(pair, ["mid.example.com"])
+      #expect(whole.contains("ANSWER: 40,") && !whole.contains("Truncated"), "\(whole)")
+      let tcp = try dig(pair, ["+tcp", "+short", "tcp.example.com"])
+      #expect(tcp == "192.0.2.81\n")
+      let queries = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+      func transports(_ name: String) -> [Bool] {
+        queries.split(separator: "\n").filter { $0.contains("query: \(name) IN A ") }.map { line in
+          line.components(separatedBy: "query: \(name) IN A ")[1].split(separator: " ")[0].contains("T")
+        }
+      }
+      #expect(transports("mid.example.com") == [false, true], "\(queries)")
+      #expect(transports("tcp.example.com") == [true], "\(queries)")
     }
   }
 }

@@ -16,30 +16,13 @@ public enum AgentSignature {
 
   /// HMAC-SHA256 of `message` with the key `keyHex` (hex digits), as lower-case hex; nil for a key that is not hex.
   public static func hmac(keyHex: String, message: String) -> String? {
-    guard var key = bytes(hex: keyHex) else { return nil }
-    if key.count > 64 {
-      var digest = SHA256()
-      digest.update(key)
-      key = bytes(hex: digest.hexDigest())!
-    }
-    key += [UInt8](repeating: 0, count: 64 - key.count)
-    var inner = SHA256()
-    inner.update(key.map { $0 ^ 0x36 })
-    inner.update(message)
-    let innerDigest = bytes(hex: inner.hexDigest())!
-    var outer = SHA256()
-    outer.update(key.map { $0 ^ 0x5c })
-    outer.update(innerDigest)
-    return outer.hexDigest()
+    guard let key = bytes(hex: keyHex) else { return nil }
+    return HMACSHA256.mac(key: key, Array(message.utf8)).map(hexByte).joined()
   }
 
   /// Whether a signature matches, in time that does not depend on where they differ.
   public static func matches(_ given: String, _ expected: String) -> Bool {
-    let a = Array(given.lowercased().utf8), b = Array(expected.utf8)
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for i in a.indices { difference |= a[i] ^ b[i] }
-    return difference == 0
+    HMACSHA256.equal(Array(given.lowercased().utf8), Array(expected.utf8))
   }
 
   /// A fresh secret: 32 bytes from the system's random source, as hex.

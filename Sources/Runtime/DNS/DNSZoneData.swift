@@ -35,9 +35,11 @@ public struct DNSZoneData: Equatable, Sendable {
   public var serverName: String
   public var records: [DNSRecord]
 
-  /// The zones' data for the committed or staged `state`.
+  /// The zones' data for the committed or staged `state`; `merged` holds
+  /// the nodes already merged (`howl serve` shares its boot view), else each
+  /// node is merged here.
   /// - Throws: `DNSZoneError` for a bad domain or reverse network.
-  public init(state: ClusterState) throws {
+  public init(state: ClusterState, merged: [String: MergedNode]? = nil) throws {
     let dns = state.server.dns
     guard DNSName.problem(dns.domain) == nil else { throw DNSZoneError("server.dns.domain \(dns.domain): \(DNSName.problem(dns.domain)!)") }
     let domain = DNSName.normalized(dns.domain)
@@ -65,7 +67,7 @@ public struct DNSZoneData: Equatable, Sendable {
     if !server.ipaddr.isEmpty { add("howl", server.ipaddr, "server", bits: serverBits) }
     if !server.ipaddr6.isEmpty { add("howl", server.ipaddr6, "server", bits: Int(server.prefixLen6)) }
     for id in state.cluster.nodes.keys {
-      guard let node = try? state.cluster.merged(id) else { continue }
+      guard let node = merged.map({ $0[id] }) ?? (try? state.cluster.merged(id, sources: false)) else { continue }
       for (name, address, bits) in DNSZoneData.nodeNames(node, serverBits: serverBits) { add(name, address, id, bits: bits) }
     }
     for (name, addresses) in dns.hosts {

@@ -46,7 +46,10 @@ struct SHA256 {
   mutating func update(_ text: String) { update(Array(text.utf8)) }
 
   /// The digest as lowercase hex.
-  mutating func hexDigest() -> String {
+  mutating func hexDigest() -> String { digest().map { String(format: "%02x", $0) }.joined() }
+
+  /// The digest's 32 bytes.
+  mutating func digest() -> [UInt8] {
     let bits = total &* 8
     var tail: [UInt8] = [0x80]
     while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -54,7 +57,7 @@ struct SHA256 {
     let savedTotal = total
     tail.withUnsafeBytes { update($0) }
     total = savedTotal
-    return h.map { String(format: "%08x", $0) }.joined()
+    return h.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
   }
 
   private mutating func compress(_ p: UnsafeRawPointer) {

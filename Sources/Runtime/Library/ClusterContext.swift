@@ -15,6 +15,8 @@ public final class ClusterContext {
   public var agentRefresher: (any AgentRefreshing)?
   /// What `nodes[...].exec()` and `node.ssh()` use; nil where no SSH client is installed.
   public var remote: (any RemoteShell)?
+  /// What `dns.sync` reads and updates a site's DNS server with; nil where no DNS update client is installed.
+  public var dnsSync: (any DNSSyncing)?
   private var loaded: ClusterSession?
 
   public init(store: Store) { self.store = store }

@@ -16,6 +16,7 @@ public enum ClusterLibrary {
     i.define("exports", .object(exports))
     i.define("server", .object(ServerView(cluster)))
     i.define("dns", .object(DNSView(cluster)))
+    i.define("tsig") { _, args in try TSIGKeyValue.make(args) }
     let overlays = OverlayCollection(cluster)
     i.define("overlays", .object(overlays))
 

@@ -9,7 +9,7 @@ final class DNSView: HostObject {
   init(_ cluster: ClusterContext) { self.cluster = cluster }
 
   var typeName: String { "dns" }
-  var memberNames: [String] { ["add", "remove", "hosts", "records"] }
+  var memberNames: [String] { ["add", "remove", "hosts", "records", "sync"] }
   var indexKeys: [String] { (try? cluster.session().working.server.dns.hosts.keys.elements) ?? [] }
 
   func member(_ name: String, in interpreter: Interpreter) throws -> Value {
@@ -37,6 +37,7 @@ final class DNSView: HostObject {
     case "hosts":
       let hosts = try cluster.session().working.server.dns.hosts
       return .map(MapRef(OrderedMap(hosts.map { (Value.string($0.key), DNSView.value($0.value)) })))
+    case "sync": return DNSSync.function(cluster)
     case "records":
       let zone = try zoneData(try cluster.session().working)
       return .list(zone.records.map { record in

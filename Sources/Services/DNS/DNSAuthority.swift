@@ -22,15 +22,8 @@ public struct DNSAuthority: Sendable {
     apexes = ([zone.domain] + zone.reverse.map(\.name)).sorted { $0.count > $1.count }
     var names: [String: RRSets] = [:]
     for record in zone.records {
-      let data: DNSRecordData
-      let type: UInt16
-      switch record.kind {
-      case .a, .aaaa:
-        guard let ip = IPAddressText.parse(record.value) else { continue }
-        (type, data) = record.kind == .a ? (DNSType.a, .bytes(Array(ip[12...]))) : (DNSType.aaaa, .bytes(ip))
-      case .ptr: (type, data) = (DNSType.ptr, .name(DomainName(record.value)))
-      }
-      names[record.name, default: [:]][type, default: []].append(data)
+      guard let data = DNSRecordData(kind: record.kind, value: record.value) else { continue }
+      names[record.name, default: [:]][record.kind.wireType, default: []].append(data)
     }
     let apexList = apexes
     var empty = Set<String>()

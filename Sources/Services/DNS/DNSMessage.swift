@@ -3,7 +3,7 @@ public enum DNSType {
   public static let a: UInt16 = 1, ns: UInt16 = 2, cname: UInt16 = 5, soa: UInt16 = 6, ptr: UInt16 = 12
   public static let mx: UInt16 = 15, txt: UInt16 = 16, aaaa: UInt16 = 28, opt: UInt16 = 41
   public static let tsig: UInt16 = 250, ixfr: UInt16 = 251, axfr: UInt16 = 252, any: UInt16 = 255
-  public static let classIN: UInt16 = 1, classANY: UInt16 = 255
+  public static let classIN: UInt16 = 1, classNONE: UInt16 = 254, classANY: UInt16 = 255
 }
 
 /// Response codes (RFC 1035 §4.1.1).

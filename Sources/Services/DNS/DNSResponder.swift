@@ -70,12 +70,29 @@ public struct DNSResponder: Sendable {
     let bytes = reply.encode()
     let limit = min(clientSize, Int(DNSResponder.ednsPayload))
     guard transport == .udp, bytes.count > limit else { return bytes }
+    return DNSResponder.truncated(reply)
+  }
+
+  /// The header, question and OPT of `reply`, with TC set.
+  static func truncated(_ reply: DNSMessage) -> [UInt8] {
     var short = reply
     short.flags |= 0x0200
     short.answers = []
     short.authority = []
     short.additional = reply.additional.filter { $0.type == DNSType.opt }
     return short.encode()
+  }
+}
+
+extension DNSResponder {
+  /// An upstream's answer as a UDP client may take it: whole when it fits
+  /// the size the client's query allows, else cut to its header and
+  /// question with TC set, so the client asks again over TCP.
+  static func fitForwarded(_ reply: [UInt8], query: [UInt8]) -> [UInt8] {
+    let size = (try? DNSMessage(parsing: query))?.opt.map { max(512, Int($0.klass)) } ?? 512
+    guard reply.count > size else { return reply }
+    guard let message = try? DNSMessage(parsing: reply) else { return [reply[0], reply[1], reply[2] | 0x02, reply[3]] + [UInt8](repeating: 0, count: 8) }
+    return DNSResponder.truncated(message)
   }
 }
 

@@ -33,16 +33,17 @@ public final class DNSService: @unchecked Sendable {
   /// The serial of the zones being served.
   public var serial: UInt32? { current.withLockedValue { $0?.responder.authority.serial } }
 
-  /// Serves `state`'s zones: starts, updates or stops. `serverAddress` is
-  /// where the server is reached when `server.dns.listen` is unset.
+  /// Serves `state`'s zones: starts, updates or stops. `nodes` are its
+  /// nodes already merged (the boot view's), `serverAddress` is where the
+  /// server is reached when `server.dns.listen` is unset.
   /// - Throws: when the zones cannot be built or a port cannot be bound (the previous zones stay).
-  public func apply(_ state: ClusterState, serverAddress: IPv4) throws {
+  public func apply(_ state: ClusterState, nodes: [String: MergedNode]? = nil, serverAddress: IPv4) throws {
     let dns = state.server.dns
     guard dns.enabled else {
       stop()
       return
     }
-    let zone = try DNSZoneData(state: state)
+    let zone = try DNSZoneData(state: state, merged: nodes)
     let previous = current.withLockedValue { $0?.responder.authority }
     let serial: UInt32
     if let previous, previous.zone == zone {
@@ -110,9 +111,9 @@ public final class DNSService: @unchecked Sendable {
     case .drop(let reason): logger.warning("dropped malformed DNS query from \(peer): \(reason)")
     case .forward:
       guard let forwarder = now.forwarder else { return }
-      forwarder.forward(bytes).hop(to: loop).whenComplete { [logger] result in
+      forwarder.forward(bytes, over: transport).hop(to: loop).whenComplete { [logger] result in
         switch result {
-        case .success(let reply): send(reply)
+        case .success(let reply): send(transport == .udp ? DNSResponder.fitForwarded(reply, query: bytes) : reply)
         case .failure(let error): logger.warning("no upstream answered a query from \(peer): \(error)")
         }
       }

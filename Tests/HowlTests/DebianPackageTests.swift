@@ -11,9 +11,11 @@ struct DebianPackageTests {
   @Test func theDebInstallsUpgradesAndPurgesInAFreshDebianRoot() throws {
     let scratch = try ScratchDirectory()
     let out = scratch.path + "/debs"
-    let first = try Shell.run([HowlProgram.packageRoot.path + "/scripts/package", "--out", out], timeout: 2400)
+    // `swift test` holds the lock on .build: the release build goes beside it.
+    let build = ["--scratch-path", HowlProgram.packageRoot.path + "/.build/package"]
+    let first = try Shell.run([HowlProgram.packageRoot.path + "/scripts/package", "--out", out] + build, timeout: 2400)
     try #require(first.status == 0, "scripts/package failed: \(first.errors)")
-    let second = try Shell.run([HowlProgram.packageRoot.path + "/scripts/package", "--no-build", "--revision", "2", "--out", out])
+    let second = try Shell.run([HowlProgram.packageRoot.path + "/scripts/package", "--no-build", "--revision", "2", "--out", out] + build)
     try #require(second.status == 0, "scripts/package --revision 2 failed: \(second.errors)")
     let deb = first.output.trimmingCharacters(in: .whitespacesAndNewlines)
     let upgrade = second.output.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -201,13 +201,10 @@ public struct ProvisionRouter: Sendable {
   }
 
   /// iPXE's `${buildarch}` (or an `uname -m` name) as Howl names architectures.
+  /// 32-bit iPXE (BIOS `undionly.kpxe`) says `i386` on x86_64 nodes.
   static func architecture(_ name: String?) -> String {
-    switch name ?? "" {
-    case "": return StageOneToolset.hostArch
-    case "i386", "x86_64", "amd64": return "x86_64"
-    case "arm64", "aarch64": return "aarch64"
-    case let other: return other
-    }
+    guard let name, !name.isEmpty else { return Architecture.host?.rawValue ?? "x86_64" }
+    return name == "i386" ? Architecture.x86_64.rawValue : Architecture(name: name)?.rawValue ?? name
   }
 
   /// Overlays are built plain and gzip'd only: nothing for `compress=zstd`.

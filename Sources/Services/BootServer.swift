@@ -180,8 +180,9 @@ public final class BootServer: @unchecked Sendable {
   }
 
   private func apply(_ state: ClusterState) {
-    var next = BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options))
-    checkReadiness(&next)
+    var checked = BootConfig(state: state, settings: BootServer.settings(for: state.server, options: options))
+    checkReadiness(&checked)
+    let next = checked
     let old = config.withLockedValue { value -> BootConfig in
       defer { value = next }
       return value
@@ -325,6 +326,9 @@ public final class BootServer: @unchecked Sendable {
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      // Stage one's busybox `nc` shuts its sending side once the request is
+      // out; the answer must still go out whole.
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)

@@ -138,7 +138,7 @@ import Testing
         zone "example.com" { type primary; file "\(scratch.path)/example.zone"; };
         """.write(toFile: scratch.path + "/named.conf", atomically: true, encoding: .utf8)
       let logPath = scratch.path + "/named.log"
-      FileManager.default.createFile(atPath: logPath, contents: nil)
+      _ = FileManager.default.createFile(atPath: logPath, contents: nil)
       let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
       let named = Process()
       named.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")

@@ -142,7 +142,7 @@ import Testing
 private extension URL {
   /// The URL after creating an empty file there.
   func creating() -> URL {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     return self
   }
 }

@@ -56,7 +56,7 @@ public struct StageOneToolset: Equatable, Sendable {
     var found: [String] = []
     for line in output.split(separator: "\n") {
       if line.contains("not found") { return nil }
-      guard let path = line.split(separator: " ").first(where: { $0.hasPrefix("/") }) else { continue }
+      guard let path = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first(where: { $0.hasPrefix("/") }) else { continue }
       found.append(String(path))
     }
     return found

@@ -49,10 +49,12 @@ final class BootLab: @unchecked Sendable {
     return result.output
   }
 
-  /// Stops `howl serve` and starts it again, as a sysadmin's restart
-  /// would; the log of the first run is kept as `serve-1.log`.
-  func restartServe() throws {
+  /// Stops `howl serve` and starts it again `pause` seconds later, as a
+  /// sysadmin's restart would; the log of the first run is kept as
+  /// `serve-1.log`.
+  func restartServe(pause: TimeInterval = 0) throws {
     serve?.stop()
+    Thread.sleep(forTimeInterval: pause)
     try? FileManager.default.removeItem(atPath: root + "/serve-1.log")
     try? FileManager.default.moveItem(atPath: root + "/serve.log", toPath: root + "/serve-1.log")
     serve = try ServeProcess(root: root, arguments: ["--interface", "br0"], netns: namespace)

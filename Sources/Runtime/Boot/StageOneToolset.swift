@@ -2,8 +2,10 @@ import Foundation
 
 /// The programs Howl's stage-one initrd carries for one CPU architecture:
 /// a static busybox (required) and, where found, the dynamic tools busybox
-/// lacks (zstd for zstd images; sfdisk or parted, mkfs.xfs and mkfs.ext4
-/// for a disk root), each with the libraries `ldd` names.
+/// lacks or runs slowly (pigz, whose inflate takes a seventh of busybox's
+/// CPU time on the boot lab's large image; zstd for zstd images; sfdisk or
+/// parted, mkfs.xfs and mkfs.ext4 for a disk root), each with the libraries
+/// `ldd` names.
 ///
 /// The host's own architecture is found in the usual places (Debian's
 /// busybox-static is `/bin/busybox`). Another architecture's programs go
@@ -19,7 +21,7 @@ public struct StageOneToolset: Equatable, Sendable {
   /// up, without the leading `/`) → the file to copy.
   public var libraries: [String: String]
 
-  static let optionalTools = ["zstd", "sfdisk", "parted", "mkfs.xfs", "mkfs.ext4"]
+  static let optionalTools = ["pigz", "zstd", "sfdisk", "parted", "mkfs.xfs", "mkfs.ext4"]
   static let searchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
   /// The toolset for `arch`, or nil when no busybox for it is found.

@@ -52,7 +52,7 @@ import Testing
 
   @Test func hmacSHA256MatchesRFC4231() {
     // RFC 4231 test case 2.
-    let mac = HMACSHA256.mac(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
+    let mac = HMAC.sha256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
     #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
   }
 }

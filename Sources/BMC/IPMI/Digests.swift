@@ -1,13 +1,11 @@
 import Foundation
+import Runtime
 
 /// SHA-1 (FIPS 180-4) and MD5 (RFC 1321), written out here for IPMI alone:
 /// RMCP+ cipher suite 3 authenticates with HMAC-SHA1, IPMI 1.5 with MD5.
 /// Neither is used for anything else in Howl. Small enough that a second
 /// copy of BoringSSL (swift-crypto) is not worth its build time.
 enum Digest {
-  /// Both digests take 64-byte blocks (what HMAC pads its key to).
-  static let blockSize = 64
-
   static func sha1(_ message: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
     var w = [UInt32](repeating: 0, count: 80)
@@ -62,15 +60,7 @@ enum Digest {
     return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
   }
 
-  /// HMAC (RFC 2104) over either digest.
-  static func hmac(_ hash: ([UInt8]) -> [UInt8], key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-    var block = key.count > blockSize ? hash(key) : key
-    block += [UInt8](repeating: 0, count: blockSize - block.count)
-    let inner = hash(block.map { $0 ^ 0x36 } + message)
-    return hash(block.map { $0 ^ 0x5C } + inner)
-  }
-
-  static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] { hmac(sha1, key: key, message) }
+  static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] { HMAC.mac(sha1, key: key, message) }
 
   /// The message, a 1 bit, zeros, and its length in bits: whole 64-byte blocks.
   private static func padded(_ message: [UInt8], bigEndianLength: Bool) -> [UInt8] {

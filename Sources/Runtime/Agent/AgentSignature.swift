@@ -17,12 +17,12 @@ public enum AgentSignature {
   /// HMAC-SHA256 of `message` with the key `keyHex` (hex digits), as lower-case hex; nil for a key that is not hex.
   public static func hmac(keyHex: String, message: String) -> String? {
     guard let key = bytes(hex: keyHex) else { return nil }
-    return HMACSHA256.mac(key: key, Array(message.utf8)).map(hexByte).joined()
+    return HMAC.sha256(key: key, Array(message.utf8)).map(hexByte).joined()
   }
 
   /// Whether a signature matches, in time that does not depend on where they differ.
   public static func matches(_ given: String, _ expected: String) -> Bool {
-    HMACSHA256.equal(Array(given.lowercased().utf8), Array(expected.utf8))
+    HMAC.equal(Array(given.lowercased().utf8), Array(expected.utf8))
   }
 
   /// A fresh secret: 32 bytes from the system's random source, as hex.

@@ -8,11 +8,7 @@ enum AgentRefresh {
   static func function(_ cluster: ClusterContext, ids: @escaping () throws -> [String]) -> Value {
     .function(NativeFunction("refresh") { _, args in
       try args.expect("refresh", count: 0...0, labels: ["timeout"])
-      var timeout = 30.0
-      if let value = args.named("timeout") {
-        guard case .duration(let ms) = value, ms > 0 else { throw LangError("refresh(timeout:) needs a duration, such as 30s") }
-        timeout = Double(ms) / 1000
-      }
+      let timeout = try CallOptions.timeout(args, default: 30)
       guard let refresher = cluster.agentRefresher else { throw LangError("refresh() needs howl's agent client, not installed here") }
       if cluster.hasChanges {
         throw LangError("refresh() sends what is committed; there are staged changes", suggestion: "commit() first")

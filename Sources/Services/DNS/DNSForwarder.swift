@@ -34,7 +34,7 @@ struct DNSForwarder {
     let promise = loop.makePromise(of: [UInt8].self)
     DatagramBootstrap(group: loop)
       .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DatagramReplyCatcher(promise: promise, query: query)) }
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ReplyCatcher<AddressedEnvelope<ByteBuffer>>(promise: promise, query: query) { $0.data }) }
       }
       .bind(host: upstream.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
       .whenComplete { result in
@@ -55,7 +55,7 @@ struct DNSForwarder {
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSStreamFrameDecoder()))
-          try channel.pipeline.syncOperations.addHandler(StreamReplyCatcher(promise: promise, query: query))
+          try channel.pipeline.syncOperations.addHandler(ReplyCatcher<ByteBuffer>(promise: promise, query: query) { $0 })
         }
       }
       .connect(to: upstream)
@@ -87,36 +87,21 @@ struct DNSForwarder {
     reply.count >= 12 && query.count >= 2 && reply[0] == query[0] && reply[1] == query[1]
   }
 
-  /// Takes the first datagram that answers the query.
-  private final class DatagramReplyCatcher: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+  /// Takes the first message that answers the query: a datagram's payload
+  /// (`AddressedEnvelope<ByteBuffer>`) or a framed TCP message (`ByteBuffer`).
+  private final class ReplyCatcher<Inbound>: ChannelInboundHandler {
+    typealias InboundIn = Inbound
     let promise: EventLoopPromise<[UInt8]>
     let query: [UInt8]
+    let payload: (Inbound) -> ByteBuffer
     private var done = false
-    init(promise: EventLoopPromise<[UInt8]>, query: [UInt8]) {
+    init(promise: EventLoopPromise<[UInt8]>, query: [UInt8], payload: @escaping (Inbound) -> ByteBuffer) {
       self.promise = promise
       self.query = query
+      self.payload = payload
     }
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-      let bytes = Array(unwrapInboundIn(data).data.readableBytesView)
-      guard !done, DNSForwarder.answers(bytes, query) else { return }
-      done = true
-      promise.succeed(bytes)
-    }
-  }
-
-  /// Takes the first framed message that answers the query.
-  private final class StreamReplyCatcher: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let promise: EventLoopPromise<[UInt8]>
-    let query: [UInt8]
-    private var done = false
-    init(promise: EventLoopPromise<[UInt8]>, query: [UInt8]) {
-      self.promise = promise
-      self.query = query
-    }
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-      let bytes = Array(unwrapInboundIn(data).readableBytesView)
+      let bytes = Array(payload(unwrapInboundIn(data)).readableBytesView)
       guard !done, DNSForwarder.answers(bytes, query) else { return }
       done = true
       promise.succeed(bytes)

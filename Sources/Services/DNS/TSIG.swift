@@ -28,7 +28,7 @@ struct TSIG {
     variables.uint16(DNSType.classANY)
     variables.uint32(0)
     writeTail(time: time, error: 0, other: [], into: &variables)
-    let mac = HMACSHA256.mac(key: key.secret, message + variables.bytes)
+    let mac = HMAC.sha256(key: key.secret, message + variables.bytes)
     var signed = message
     let count = (UInt16(signed[10]) << 8 | UInt16(signed[11])) + 1
     signed[10] = UInt8(count >> 8)
@@ -120,7 +120,7 @@ struct TSIG {
       input.uint32(0)
       writeTail(time: signature.time, error: signature.error, other: signature.other, into: &input, fudge: signature.fudge)
     }
-    guard HMACSHA256.equal(HMACSHA256.mac(key: key.secret, input.bytes), signature.mac) else {
+    guard HMAC.equal(HMAC.sha256(key: key.secret, input.bytes), signature.mac) else {
       throw DNSSyncError("the server's answer carries a wrong signature for key \"\(key.name)\" (not the server, or not its key)")
     }
     let skew = abs(Double(signature.time) - now.timeIntervalSince1970)

@@ -23,7 +23,7 @@ public struct ProvisionRequest: Equatable, Sendable {
   /// `?compress=gz` (Warewulf's) or `?compress=zstd` (Howl's, images only);
   /// nil for the uncompressed file.
   public var compression: ImageCompression?
-  /// A report's `stage=` and `sent=` (`+` read as a space).
+  /// A report's `stage=` and `sent=` (in `sent`, `+` is a space).
   public var reportStage: String?
   public var reportSent: String?
   /// `?from=stage1`: a request of two-stage boot's stage one, which reports
@@ -36,18 +36,21 @@ public struct ProvisionRequest: Equatable, Sendable {
   public init(uri: String) {
     let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
     let segments = (parts.first ?? "").split(separator: "/").map(String.init)
-    var query: [String: String] = [:]
+    var raw: [String: Substring] = [:]
     if parts.count > 1 {
       for pair in parts[1].split(separator: "&") {
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        query[String(kv[0])] = kv.count > 1 ? ProvisionRequest.percentDecoded(String(kv[1].map { $0 == "+" ? " " : $0 })) : ""
+        raw[String(kv[0])] = kv.count > 1 ? kv[1] : ""
       }
     }
+    let query = raw.mapValues { ProvisionRequest.percentDecoded(String($0)) }
     assetKey = query["assetkey"]
     uuid = query["uuid"]
     compression = query["compress"].flatMap(ImageCompression.init(urlValue:))
     reportStage = query["stage"]
-    reportSent = query["sent"]
+    // Only the report's text is form-encoded (stage one writes spaces as `+`);
+    // an asset key keeps a literal `+`.
+    reportSent = raw["sent"].map { ProvisionRequest.percentDecoded(String($0.map { $0 == "+" ? " " : $0 })) }
     arch = query["arch"]
     fromStageOne = query["from"] == "stage1"
     let idText = segments.count > 1 ? ProvisionRequest.percentDecoded(segments[1]) : query["wwid"]

@@ -41,8 +41,9 @@ public struct ProvisionRouter: Sendable {
   public func respond(uri: String, clientIP: String, clientPort: Int, config: BootConfig,
                       signature: AgentKeyring.Signature = .init(time: nil, sequence: nil, hmac: nil)) -> ProvisionResponse {
     let request = ProvisionRequest(uri: uri)
-    if [.stageOne, .kernelModules, .report].contains(request.route) {
-      return respondTwoStage(request, clientIP: clientIP, config: config)
+    switch request.route {
+    case .stageOne, .kernelModules, .report: return respondTwoStage(request, clientIP: clientIP, config: config)
+    default: break
     }
     guard case .stage(let stage) = request.route else {
       if request.route == .status {
@@ -62,11 +63,7 @@ public struct ProvisionRouter: Sendable {
       logger.notice("HTTP \(stage) for unknown MAC \(mac) from \(clientIP) refused")
       return .text(.notFound, "unknown node\n", contentType: "text/plain")
     }
-    if let key = node.value(at: FieldPath("asset key"))?.stringValue, !key.isEmpty, request.assetKey != key {
-      logger.warning("HTTP \(stage) for \(node.id) from \(clientIP): asset key mismatch")
-      status.record(node: node.id, stage: stage.rawValue, sent: "BAD_ASSET", ipaddr: clientIP)
-      return .text(.unauthorized, "asset key mismatch\n", contentType: "text/plain")
-    }
+    if let refusal = assetKeyRefusal(request, node: node, stage: stage.rawValue, clientIP: clientIP) { return refusal }
     if stage == .runtime, config.settings.secure, clientPort >= 1024 {
       logger.warning("HTTP runtime for \(node.id) from \(clientIP):\(clientPort) refused: secure mode needs a source port below 1024")
       status.record(node: node.id, stage: stage.rawValue, sent: "BAD_REQUEST", ipaddr: clientIP)
@@ -159,6 +156,15 @@ public struct ProvisionRouter: Sendable {
     return .file(path: path)
   }
 
+  /// The refusal of a request without the node's asset key (Warewulf's
+  /// `asset key`), nil when the node has none or the request carries it.
+  private func assetKeyRefusal(_ request: ProvisionRequest, node: MergedNode, stage: String, clientIP: String) -> ProvisionResponse? {
+    guard let key = node.value(at: FieldPath("asset key"))?.stringValue, !key.isEmpty, request.assetKey != key else { return nil }
+    logger.warning("HTTP \(stage) for \(node.id) from \(clientIP): asset key mismatch")
+    status.record(node: node.id, stage: stage, sent: "BAD_ASSET", ipaddr: clientIP)
+    return .text(.unauthorized, "asset key mismatch\n", contentType: "text/plain")
+  }
+
   /// The routes of two-stage boot (see `ProvisionRequest.Route`).
   private func respondTwoStage(_ request: ProvisionRequest, clientIP: String, config: BootConfig) -> ProvisionResponse {
     let route = request.route == .stageOne ? "stage1" : request.route == .kernelModules ? "kmods" : "report"
@@ -166,11 +172,7 @@ public struct ProvisionRouter: Sendable {
       logger.notice("HTTP \(route) from \(clientIP): no known node (wwid '\(request.rawID ?? "")')")
       return .text(.notFound, "unknown node\n", contentType: "text/plain")
     }
-    if let key = node.value(at: FieldPath("asset key"))?.stringValue, !key.isEmpty, request.assetKey != key {
-      logger.warning("HTTP \(route) for \(node.id) from \(clientIP): asset key mismatch")
-      status.record(node: node.id, stage: route, sent: "BAD_ASSET", ipaddr: clientIP)
-      return .text(.unauthorized, "asset key mismatch\n", contentType: "text/plain")
-    }
+    if let refusal = assetKeyRefusal(request, node: node, stage: route, clientIP: clientIP) { return refusal }
     if request.route == .report {
       let stage = request.reportStage ?? ""
       guard stage == "stage1" else { return .text(.badRequest, "unknown stage '\(stage)'\n", contentType: "text/plain") }

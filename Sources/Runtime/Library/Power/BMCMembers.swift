@@ -25,9 +25,8 @@ enum BMCMembers {
           guard case .bool(let b) = v else { throw LangError("persistent: is true or false") }
           persistent = b
         }
-        var rest = args
-        rest.named.removeAll { $0.label == "persistent" }
-        let (fanout, timeout) = try BMCOperation.options(rest, "boot_once")
+        let fanout = try CallOptions.fanout(args, default: BMCOperation.defaultFanout)
+        let timeout = try CallOptions.timeout(args, default: BMCOperation.defaultTimeout)
         let action = BMCAction.bootOnce(device: device, persistent: persistent)
         if single {
           _ = try BMCOperation.single(action, ids[0], cluster, timeout: timeout)
@@ -41,7 +40,7 @@ enum BMCMembers {
         guard single || ids.count == 1 else {
           throw LangError("sensors() reads one node's BMC", suggestion: "for n in nodes[…] { print(n.sensors()) }")
         }
-        let (_, timeout) = try BMCOperation.options(args, "sensors")
+        let timeout = try CallOptions.timeout(args, default: BMCOperation.defaultTimeout)
         let target = try BMCOperation.targets(ids, cluster)[0]
         guard !target.ipaddr.isEmpty else { throw LangError("\(ids[0]) has no BMC address (set ipmi.ipaddr)") }
         do {

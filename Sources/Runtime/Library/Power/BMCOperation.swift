@@ -16,26 +16,6 @@ enum BMCOperation {
     try ids.map { BMCTarget(node: $0, try cluster.merged($0, sources: false)) }
   }
 
-  /// `fanout:` (a count) and `timeout:` (a duration or seconds) from a call.
-  static func options(_ args: Arguments, _ function: String, fanout defaultFanout: Int = defaultFanout,
-                      timeout defaultTimeout: Double = defaultTimeout) throws -> (fanout: Int, timeout: Double) {
-    var fanout = defaultFanout
-    if let v = args.named("fanout") {
-      guard case .int(let n) = v, n > 0 else { throw LangError("fanout: is a number of nodes at once, at least 1") }
-      fanout = n
-    }
-    var timeout = defaultTimeout
-    if let v = args.named("timeout") {
-      switch v {
-      case .duration(let ms) where ms > 0: timeout = Double(ms) / 1000
-      case .int(let s) where s > 0: timeout = Double(s)
-      case .float(let s) where s > 0: timeout = s
-      default: throw LangError("timeout: is a duration (10s) or a number of seconds, more than 0")
-      }
-    }
-    return (fanout, timeout)
-  }
-
   /// One reply per node. A node without a BMC address fails here without
   /// reaching the controller.
   static func run(_ action: BMCAction, _ ids: [String], _ cluster: ClusterContext, fanout: Int, timeout: Double) throws -> [BMCReply] {

@@ -34,7 +34,8 @@ final class PowerView: HostObject {
     }
     return .function(NativeFunction("power.\(name)") { [self] _, args in
       try args.expect("power.\(name)", count: 0...0, labels: ["fanout", "timeout"])
-      let (fanout, timeout) = try BMCOperation.options(args, "power.\(name)")
+      let fanout = try CallOptions.fanout(args, default: BMCOperation.defaultFanout)
+      let timeout = try CallOptions.timeout(args, default: BMCOperation.defaultTimeout)
       if single {
         let outcome = try BMCOperation.single(.power(action), ids[0], cluster, timeout: timeout)
         return action == .status ? .string(outcome) : .null

@@ -18,7 +18,8 @@ enum RemoteMembers {
         try args.expect("exec", count: 1...1, labels: ["fanout", "timeout"])
         let command = try ClusterFunctions.text(args[0], "exec()'s command")
         guard !command.trimmingCharacters(in: .whitespaces).isEmpty else { throw LangError("exec() needs a command to run") }
-        let (fanout, timeout) = try BMCOperation.options(args, "exec", fanout: defaultFanout, timeout: defaultTimeout)
+        let fanout = try CallOptions.fanout(args, default: defaultFanout)
+        let timeout = try CallOptions.timeout(args, default: defaultTimeout)
         let (shell, keys) = try access(cluster)
         let targets = try self.targets(ids, cluster)
         let reachable = targets.indices.filter { !targets[$0].address.isEmpty }

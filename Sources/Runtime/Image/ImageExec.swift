@@ -5,14 +5,19 @@ import Foundation
 /// `/bin/sh -c`, and the mounts are always taken down afterwards (lazily,
 /// so a process left holding one cannot keep it), whether the command
 /// succeeded, failed or could not start. On a terminal the command runs as
-/// its foreground job (see `ForegroundJob`).
+/// its foreground job (see `ForegroundJob`). An image of another
+/// architecture than the host's runs under qemu-user-static, whose
+/// registration is checked first (see `ForeignInterpreter`).
 public struct ImageExec {
   public let rootfs: String
   public let imageName: String
+  /// Where the kernel's binfmt_misc registrations are read.
+  public let binfmtDirectory: String
 
-  public init(rootfs: String, imageName: String) {
+  public init(rootfs: String, imageName: String, binfmtDirectory: String = ForeignInterpreter.defaultDirectory) {
     self.rootfs = rootfs
     self.imageName = imageName
+    self.binfmtDirectory = binfmtDirectory
   }
 
   static let binds = ["/proc", "/sys", "/dev"]
@@ -30,6 +35,9 @@ public struct ImageExec {
   private func run(_ arguments: [String], description: String) throws {
     var st = stat()
     guard lstat(rootfs + "/bin/sh", &st) == 0 else { throw ImageError("image '\(imageName)' has no /bin/sh to run commands with") }
+    if let arch = Architecture.ofRoot(rootfs), let host = Architecture.host, arch != host {
+      try ForeignInterpreter(architecture: arch, directory: binfmtDirectory).check(rootfs: rootfs, imageName: imageName, host: host)
+    }
     var mounted: [String] = []
     defer { for target in mounted.reversed() { umount2(target, Int32(MNT_DETACH)) } }
     for source in Self.binds {

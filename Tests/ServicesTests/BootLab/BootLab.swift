@@ -17,17 +17,19 @@ final class BootLab: @unchecked Sendable {
   /// What the cluster script printed.
   private(set) var clusterOutput = ""
 
-  /// `rootfs` names the scripts/lab script that makes the node root file
-  /// system, `cluster` the Howl script (a path in the package) that
-  /// describes the cluster with it.
+  /// `rootfs` names the scripts/lab scripts that make the node root file
+  /// systems (each in a directory of the scratch root named after it),
+  /// `cluster` the Howl script (a path in the package) that describes the
+  /// cluster with them: it gets their directories as `args`, in order.
   /// With `siteDHCP`, the lab also has the site's own DHCP server (Kea,
   /// addresses only; scripts/lab/site-dhcp) with these MAC → address
   /// reservations, and Howl runs in proxyDHCP mode beside it.
-  init(rootfs: String, cluster: String, siteDHCP: [String: String]? = nil) throws {
+  init(rootfs: [String], cluster: String, siteDHCP: [String: String]? = nil) throws {
     do {
       try FileManager.default.createDirectory(atPath: root + "/vm", withIntermediateDirectories: true)
-      try BootLab.script(rootfs, [root + "/rootfs"], timeout: 600)
-      clusterOutput = try howl([Fixture.packageRoot.appendingPathComponent(cluster).path, root + "/rootfs"])
+      let trees = rootfs.map { root + "/" + $0 }
+      for (script, tree) in zip(rootfs, trees) { try BootLab.script(script, [tree], timeout: 600) }
+      clusterOutput = try howl([Fixture.packageRoot.appendingPathComponent(cluster).path] + trees)
       try BootLab.script("netns-up", [namespace, String(BootLab.taps)])
       if let siteDHCP {
         try howl(["-c", "server.dhcp_mode = \"proxy\"\ncommit()"])
@@ -106,7 +108,7 @@ final class BootLab: @unchecked Sendable {
 
 /// Brings the boot lab up once around a whole suite, and down after it.
 struct BootLabScope: SuiteTrait, TestScoping {
-  var rootfs = "busybox-rootfs"
+  var rootfs = ["busybox-rootfs"]
   var cluster = "Tests/Fixtures/bootlab/cluster.howl"
   var siteDHCP: [String: String]?
   var isRecursive: Bool { false }
@@ -132,13 +134,17 @@ extension Trait where Self == BootLabScope {
 
   /// The suite runs inside a boot lab whose busybox image is large
   /// (scripts/lab/busybox-rootfs-large), described by `cluster`.
-  static func largeImageBootLab(cluster: String) -> Self { BootLabScope(rootfs: "busybox-rootfs-large", cluster: cluster) }
+  static func largeImageBootLab(cluster: String) -> Self { BootLabScope(rootfs: ["busybox-rootfs-large"], cluster: cluster) }
 
   /// The suite runs inside a boot lab whose nodes boot a Debian image
   /// (scripts/lab/debian-rootfs) described by `cluster`.
-  static func debianBootLab(cluster: String) -> Self { BootLabScope(rootfs: "debian-rootfs", cluster: cluster) }
+  static func debianBootLab(cluster: String) -> Self { BootLabScope(rootfs: ["debian-rootfs"], cluster: cluster) }
 
   /// The suite runs inside a boot lab whose nodes boot an aarch64 busybox
-  /// image (scripts/lab/busybox-rootfs-arm64) described by `cluster`.
-  static func arm64BootLab(cluster: String) -> Self { BootLabScope(rootfs: "busybox-rootfs-arm64", cluster: cluster) }
+  /// image (scripts/lab/busybox-rootfs-arm64, the cluster script's
+  /// `args[0]`) and an x86_64 one (scripts/lab/busybox-rootfs, `args[1]`),
+  /// described by `cluster`.
+  static func multiArchBootLab(cluster: String) -> Self {
+    BootLabScope(rootfs: ["busybox-rootfs-arm64", "busybox-rootfs"], cluster: cluster)
+  }
 }

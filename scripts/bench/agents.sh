@@ -5,7 +5,8 @@
 #    network namespace of its own against `howl serve` in another. Once it has
 #    applied its runtime overlay and sits in its long poll, the resident
 #    memory (RSS, and PSS: shared pages divided among their users) of its
-#    processes: the agent's shell, the subshell of the request, curl.
+#    processes: the agent's shell and the long poll's nc and busybox timeout
+#    (whose watcher runs apart, a child of init).
 #    Goal: under 5 MiB RSS.
 # 2. howl serve's CPU for N simulated agents (N=10000 unless given) polling
 #    every 60 s (scripts/bench/lib/agent-load.py, a load generator, not VMs;
@@ -72,7 +73,7 @@ root=$HOWL_ROOT/node1
 mkdir -p "$root" "$HOWL_ROOT/bin"
 for applet in $(busybox --list); do ln -sf /bin/busybox "$HOWL_ROOT/bin/$applet"; done
 ln -sf /usr/bin/curl "$HOWL_ROOT/bin/curl"
-ip netns exec "$node" curl -sf -o /dev/null "http://10.79.0.1:9873/ipxe/52:54:00:79:00:11"
+ip netns exec "$node" curl -s -o /dev/null "http://10.79.0.1:9873/ipxe/52:54:00:79:00:11"
 ip netns exec "$node" sh -c "curl -sf 'http://10.79.0.1:9873/system/52:54:00:79:00:11?compress=gz' | gzip -dc | (cd $root && cpio -idm --quiet)"
 ip netns exec "$node" env -i PATH="$HOWL_ROOT/bin" HOWL_AGENT_CONF="$root/warewulf/howl-agent.conf" \
   HOWL_AGENT_ROOT="$root" HOWL_AGENT_STATE="$HOWL_ROOT/agent-state" HOWL_AGENT_WWID=52:54:00:79:00:11 \
@@ -82,19 +83,24 @@ for _ in $(seq 1 300); do [ -f "$root/etc/motd" ] && break; sleep 0.1; done
 [ -f "$root/etc/motd" ] || { echo "agents.sh: the agent applied nothing:"; cat "$HOWL_ROOT/agent.log"; exit 1; } >&2
 sleep 3
 agent=$(cat "$HOWL_ROOT/agent-state/pid")
-family="$agent $(pgrep -P "$agent" | tr '\n' ' ')"
-for p in $(pgrep -P "$agent"); do family="$family $(pgrep -P "$p" | tr '\n' ' ')"; done
+family="$agent $(pgrep -P "$agent" | tr '\n' ' ' || true)"
+for p in $(pgrep -P "$agent" || true); do family="$family $(pgrep -P "$p" | tr '\n' ' ' || true)"; done
+# busybox timeout's watcher leaves the family (its parent is init).
+family="$family $(pgrep -f "^timeout [0-9]+ nc -p [0-9]+ 10.79.0.1 9873" | tr '\n' ' ' || true)"
 rss=0 pss=0 listing=""
 for p in $family; do
   r=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status"); s=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup")
   rss=$((rss + r)); pss=$((pss + s)); listing="$listing $(cat "/proc/$p/comm")=${r}k"
 done
-printf 'idle agent (%s):%s\n' "busybox sh + curl" "$listing"
+printf 'idle agent:%s\n' "$listing"
 awk -v r="$rss" -v p="$pss" 'BEGIN { printf "idle agent: %.2f MiB RSS, %.2f MiB PSS in all (goal < 5 MiB RSS)\n", r / 1024, p / 1024 }'
 
 # 2. N simulated agents.
+# From the node's namespace (10.79.0.1 is reachable only there), with every
+# unprivileged port free for the connections in TIME_WAIT.
 ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
-python3 scripts/bench/lib/agent-load.py 10.79.0.1 9873 "$HOWL_ROOT/agents.txt" "$keys" "$interval" $((interval + duration)) \
+ip netns exec "$node" sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
+ip netns exec "$node" python3 scripts/bench/lib/agent-load.py 10.79.0.1 9873 "$HOWL_ROOT/agents.txt" "$keys" "$interval" $((interval + duration)) \
   >"$HOWL_ROOT/load.txt" 2>&1 &
 load=$!; pids+=("$load")
 sleep "$interval"

@@ -27,6 +27,8 @@ import Testing
       #expect(report["hostname"] == report.name, "wwinit ran on \(arch) and set the host name")
       // The agent's command substitutions are forks of it, so ps may count two.
       #expect((Int(report["agent"] ?? "") ?? 0) >= 1, "the POSIX sh agent runs on \(arch)")
+      #expect(report["agentapplied"]?.contains("applied runtime overlay") == true, "agent log: \(report["agentlog"] ?? "")")
+      #expect(report["runtimefile"] == "runtime overlay of \(report.name)", "the agent got this node's key and its runtime overlay")
       #expect(report["file"] == "node \(report.name) arch \(arch) runs /packages/apps/slurm-\(arch)/sbin/slurmd")
     }
     let log = lab.serve?.log ?? ""

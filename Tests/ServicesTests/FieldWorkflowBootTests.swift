@@ -24,7 +24,7 @@ import Testing
 
   @Test func splitImageServesOptOverNFSToItsNodesOnly() {
     #expect(lab.clusterOutput.contains("split_image debian: /opt moved to the export debian-opt"), "\(lab.clusterOutput)")
-    #expect(lab.clusterOutput.contains("before  407") && lab.clusterOutput.contains("after   343"), "Howl prints the sizes:\n\(lab.clusterOutput)")
+    #expect(lab.clusterOutput.contains("before  410") && lab.clusterOutput.contains("after   346"), "Howl prints the sizes:\n\(lab.clusterOutput)")
     let (split, _, full) = nodes
     #expect(split.booted, "\(split.tail)")
     #expect(split["opt"] == "nfs4 10.99.0.1:\(lab.root)/var/lib/howl/images/debian/rootfs/opt")
@@ -32,6 +32,17 @@ import Testing
     #expect(full.booted, "\(full.tail)")
     #expect(full["opt"] == "", "a node of another image does not mount the export:\n\(full.tail)")
     #expect(full["optfile"] == "hello from the image's /opt", "its own image still has /opt inside")
+  }
+
+  /// The stock howl-agent overlay on a systemd image: systemd starts the
+  /// agent from its unit, and the agent gets the node's key (secure mode)
+  /// and applies the runtime overlay.
+  @Test func systemdRunsTheNodeAgentWhichAppliesTheRuntimeOverlay() {
+    let (d1, d2, d3) = nodes
+    for report in [d1, d2, d3] {
+      #expect(report["agentunit"] == "active", "\(report.name): \(report.tail)")
+      #expect(report["agentapplied"]?.contains("applied runtime overlay") == true, "\(report.name): \(report["agentlog"] ?? "")")
+    }
   }
 
   @Test func rootOnDiskGivesTheImageMemoryBackToJobs() throws {

@@ -46,9 +46,12 @@ struct BootReport: Sendable {
   /// True when the node's init ran to the end (it prints `LAB: DONE`).
   var booted: Bool { serial.contains("LAB: DONE") }
 
+  /// The value of `LAB: key=`; the line may begin with what a getty on
+  /// the same console printed (`d1 login: LAB: …`).
   subscript(key: String) -> String? {
-    for line in serial.split(whereSeparator: \.isNewline) where line.hasPrefix("LAB: \(key)=") {
-      return String(line.dropFirst("LAB: \(key)=".count)).trimmingCharacters(in: .whitespaces)
+    for line in serial.split(whereSeparator: \.isNewline) {
+      guard let start = line.range(of: "LAB: \(key)=") else { continue }
+      return String(line[start.upperBound...]).trimmingCharacters(in: .whitespaces)
     }
     return nil
   }

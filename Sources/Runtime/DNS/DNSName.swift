@@ -10,11 +10,19 @@ public enum DNSName {
       if label.isEmpty { return "empty label in \(name)" }
       if label.utf8.count > 63 { return "label \(label) is longer than 63 bytes" }
       if label.hasPrefix("-") || label.hasSuffix("-") { return "label \(label) starts or ends with -" }
-      if !label.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }) {
+      if !label.utf8.allSatisfy({ isLabelByte($0) }) {
         return "label \(label) has characters other than letters, digits, - and _"
       }
     }
     return nil
+  }
+
+  private static func isLabelByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+         UInt8(ascii: "-"), UInt8(ascii: "_"): return true
+    default: return false
+    }
   }
 
   /// `name` lowercased without a trailing dot.

@@ -61,7 +61,13 @@ public enum IPAddressText {
 
   /// Go refuses IPv4 octets with leading zeros (`010.0.0.1`).
   private static func hasLeadingZero(_ text: String) -> Bool {
-    text.split(separator: ".").contains { $0.count > 1 && $0.hasPrefix("0") }
+    var previous = UInt8(ascii: "."), octetStartsWithZero = false
+    for byte in text.utf8 {
+      if octetStartsWithZero && byte != UInt8(ascii: ".") { return true }
+      octetStartsWithZero = previous == UInt8(ascii: ".") && byte == UInt8(ascii: "0")
+      previous = byte
+    }
+    return false
   }
 
   private static func parseIPv6(_ text: String) -> [UInt8]? {

@@ -141,10 +141,11 @@ public final class DNSUpdateClient: DNSSyncing {
     var order: [String] = []
     for record in records where record.klass == DNSType.classIN {
       guard let kind = DNSRecord.Kind(wireType: record.type), let value = record.data.text(as: kind) else { continue }
-      let key = record.name.key + " " + kind.rawValue
+      let name = record.name.key
+      let key = name + " " + kind.rawValue
       if sets[key] == nil {
         order.append(key)
-        sets[key] = DNSRRSet(name: record.name.key, kind: kind, ttl: Int(record.ttl), values: [])
+        sets[key] = DNSRRSet(name: name, kind: kind, ttl: Int(record.ttl), values: [])
       }
       sets[key]!.ttl = min(sets[key]!.ttl, Int(record.ttl))
       sets[key]!.values.append(value)

@@ -15,7 +15,14 @@ public struct DomainName: Hashable, Sendable, CustomStringConvertible {
   public var key: String { suffixKey(from: 0) }
 
   func suffixKey(from index: Int) -> String {
-    labels[index...].map { String(decoding: $0.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self) }.joined(separator: ".")
+    // One buffer, not a string per label: every lookup and transfer makes keys.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(labels[index...].reduce(0) { $0 + $1.count + 1 })
+    for (position, label) in labels[index...].enumerated() {
+      if position > 0 { bytes.append(UInt8(ascii: ".")) }
+      for byte in label { bytes.append((65...90).contains(byte) ? byte + 32 : byte) }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   public var description: String { labels.isEmpty ? "." : labels.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") + "." }

@@ -14,8 +14,10 @@ clients=${2:-4}
 source scripts/bench/lib/netns.sh
 srv=howlbench-dns-$$
 netns_add "$srv"
-# The cluster network's address on a dummy device; both servers answer on loopback.
-ip -n "$srv" link add vsrv type dummy
+# The cluster network's address on one end of a veth pair (kernels without
+# the dummy module have veth); both servers answer on loopback.
+ip -n "$srv" link add vsrv type veth peer name vpeer
+ip -n "$srv" link set vpeer up
 ip -n "$srv" addr add 10.97.0.1/16 dev vsrv
 ip -n "$srv" link set vsrv up
 

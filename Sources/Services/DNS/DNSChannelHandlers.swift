@@ -1,23 +1,31 @@
 import Logging
 import NIOCore
 
-/// Answers DNS over UDP: each datagram is one query.
+/// Answers DNS over UDP: each datagram is one query. The replies made
+/// while a batch of datagrams is read go out together when the batch ends
+/// (one flush, sent as one `sendmmsg`); a forwarded reply, which comes
+/// later, is flushed alone.
 final class DNSDatagramHandler: ChannelInboundHandler {
   typealias InboundIn = AddressedEnvelope<ByteBuffer>
   typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
   private let service: DNSService
+  private var reading = false
   init(service: DNSService) { self.service = service }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let envelope = unwrapInboundIn(data)
     let peer = envelope.remoteAddress
     let channel = context.channel
-    service.answer(Array(envelope.data.readableBytesView), from: peer, over: .udp, on: channel.eventLoop) { bytes in
-      let buffer = channel.allocator.buffer(bytes: bytes)
-      channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer, data: buffer), promise: nil)
+    reading = true
+    defer { reading = false }
+    service.answer(Array(envelope.data.readableBytesView), from: peer, over: .udp, on: channel.eventLoop) { [self] bytes in
+      let reply = AddressedEnvelope(remoteAddress: peer, data: channel.allocator.buffer(bytes: bytes))
+      if reading { channel.write(reply, promise: nil) } else { channel.writeAndFlush(reply, promise: nil) }
     }
   }
+
+  func channelReadComplete(context: ChannelHandlerContext) { context.flush() }
 }
 
 /// Splits a DNS TCP stream into messages: each is preceded by its length in two bytes (RFC 1035 §4.2.2).

@@ -78,16 +78,24 @@ public final class DNSService: @unchecked Sendable {
     bound = nil
   }
 
+  /// One UDP socket per event loop, sharing the port (SO_REUSEPORT, the
+  /// kernel spreads queries by their source), so every core answers; the
+  /// TCP listener beside them is a single socket, so a second server on
+  /// the same port still fails to start.
   private func bind(host: String, port: Int) throws {
-    let udp = try DatagramBootstrap(group: group)
-      .channelOption(.socketOption(.so_reuseaddr), value: 1)
-      .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-      .channelOption(.maxMessagesPerRead, value: 16)
-      .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(service: self)) }
-      }
-      .bind(host: host, port: port).wait()
-    channels.append(udp)
+    for loop in group.makeIterator() {
+      let udp = try DatagramBootstrap(group: loop)
+        .channelOption(.socketOption(.so_reuseaddr), value: 1)
+        .channelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
+        .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+        .channelOption(.maxMessagesPerRead, value: 16)
+        .channelOption(.datagramVectorReadMessageCount, value: 16)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(service: self)) }
+        }
+        .bind(host: host, port: port).wait()
+      channels.append(udp)
+    }
     let tcp = try ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -53,10 +53,12 @@ public struct DNSWireReader {
 /// Builds a DNS message, compressing names against those already written (RFC 1035 §4.1.4).
 public struct DNSWireWriter {
   public private(set) var bytes: [UInt8] = []
-  /// Lowercased suffix text → the offset where it was written.
-  private var suffixes: [String: Int] = [:]
+  /// The suffixes of the names written (their labels in wire form,
+  /// lowercased) and where each was written. A message holds a few names,
+  /// so a list searched in order beats hashing every byte.
+  private var suffixes: [(key: ArraySlice<UInt8>, offset: Int)] = []
 
-  public init() {}
+  public init() { bytes.reserveCapacity(512) }
 
   public mutating func byte(_ value: UInt8) { bytes.append(value) }
   public mutating func uint16(_ value: UInt16) { bytes.append(UInt8(value >> 8)); bytes.append(UInt8(value & 0xff)) }
@@ -71,13 +73,20 @@ public struct DNSWireWriter {
   }
 
   public mutating func name(_ name: DomainName) {
-    for index in name.labels.indices {
-      let key = name.suffixKey(from: index)
-      if let at = suffixes[key] {
+    var wire: [UInt8] = []
+    var starts: [Int] = []
+    for label in name.labels {
+      starts.append(wire.count)
+      wire.append(UInt8(label.count))
+      for byte in label { wire.append((65...90).contains(byte) ? byte + 32 : byte) }
+    }
+    for (index, start) in starts.enumerated() {
+      let key = wire[start...]
+      if let at = suffixes.first(where: { $0.key == key })?.offset {
         uint16(0xC000 | UInt16(at))
         return
       }
-      if bytes.count < 0x3FFF { suffixes[key] = bytes.count }
+      if bytes.count < 0x3FFF { suffixes.append((key, bytes.count)) }
       byte(UInt8(name.labels[index].count))
       append(name.labels[index])
     }

@@ -56,11 +56,7 @@ public final class BootStatusBoard: Sendable {
 
   public var snapshot: [String: Entry] { entries.withLockedValue { $0.nodes } }
 
-  public func json() -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    return (try? encoder.encode(Document(nodes: snapshot))) ?? Data("{\"nodes\":{}}".utf8)
-  }
+  public func json() -> Data { BootStatusFile.json(snapshot) }
 
   /// Writes the state file if anything changed since the last write.
   public func flush(to path: String) {

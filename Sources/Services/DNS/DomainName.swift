@@ -12,13 +12,11 @@ public struct DomainName: Hashable, Sendable, CustomStringConvertible {
   public static let root = DomainName(labels: [])
 
   /// Lowercased dotted text without the final dot: how names are looked up.
-  public var key: String { suffixKey(from: 0) }
-
-  func suffixKey(from index: Int) -> String {
+  public var key: String {
     // One buffer, not a string per label: every lookup and transfer makes keys.
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(labels[index...].reduce(0) { $0 + $1.count + 1 })
-    for (position, label) in labels[index...].enumerated() {
+    bytes.reserveCapacity(labels.reduce(0) { $0 + $1.count + 1 })
+    for (position, label) in labels.enumerated() {
       if position > 0 { bytes.append(UInt8(ascii: ".")) }
       for byte in label { bytes.append((65...90).contains(byte) ? byte + 32 : byte) }
     }

@@ -11,15 +11,16 @@ import Runtime
 public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
   private let store: Store
   private let lock = NIOLock()
-  /// The overlay builder for the committed state and the overlay sources it
+  /// The committed state and the identity (inode, size, mtime) of the two
+  /// files it was read from: a request reads them again only when they
+  /// changed (at 10,000 nodes reading and comparing them took a quarter of
+  /// the server's CPU).
+  private var loaded: (files: [[Int]], state: ClusterState)?
+  /// The overlay builder for `loaded`'s state and the overlay sources it
   /// was made from. It caches the sources, and those change without a commit
   /// (`overlay.write`), so it is reused only while their stamp is the same:
   /// a boot storm's requests share it, and an edited file is served at once.
-  private var cached: (files: [[Int]], sources: [Int], overlays: OverlayBuilder)?
-  /// The committed state and the identity (inode, size, mtime) of the two
-  /// files it was read from: a request reads and compares them again only
-  /// when they changed (at 10,000 nodes that was a quarter of the server's CPU).
-  private var loaded: (files: [[Int]], state: ClusterState)?
+  private var cached: (sources: [Int], overlays: OverlayBuilder)?
 
   public init(root: String) {
     store = Store(root: root)
@@ -27,30 +28,31 @@ public final class ClusterBuilder: OnDemandBuilder, @unchecked Sendable {
 
   public func prepare(_ stage: BootStage, for node: MergedNode) throws {
     try lock.withLock {
-      let (files, state) = try committedState()
+      let state = try committedState()
       guard state.server.autobuildOverlays else { return }
       switch stage {
-      case .system: _ = try overlays(state, files: files).image(node: node.id, kind: .system)
-      case .runtime: _ = try overlays(state, files: files).image(node: node.id, kind: .runtime)
+      case .system: _ = try overlays(state).image(node: node.id, kind: .system)
+      case .runtime: _ = try overlays(state).image(node: node.id, kind: .runtime)
       case .image: try buildImage(of: node, in: state)
       default: break
       }
     }
   }
 
-  private func committedState() throws -> (files: [[Int]], state: ClusterState) {
+  private func committedState() throws -> ClusterState {
     let files = [store.nodesConfPath, store.serverConfPath].map(ConfigWatcher.identity)
-    if let loaded, loaded.files == files { return loaded }
-    let fresh = (files: files, state: try store.load())
-    loaded = fresh
-    return fresh
+    if let loaded, loaded.files == files { return loaded.state }
+    let state = try store.load()
+    loaded = (files, state)
+    cached = nil
+    return state
   }
 
-  private func overlays(_ state: ClusterState, files: [[Int]]) throws -> OverlayBuilder {
+  private func overlays(_ state: ClusterState) throws -> OverlayBuilder {
     let sources = OverlayStore(stateDirectory: store.stateDirectory).sourcesStamp()
-    if let cached, cached.files == files, cached.sources == sources { return cached.overlays }
+    if let cached, cached.sources == sources { return cached.overlays }
     let builder = try OverlayBuilder(state: state, root: store.root)
-    cached = (files, sources, builder)
+    cached = (sources, builder)
     return builder
   }
 

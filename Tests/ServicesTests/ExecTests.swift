@@ -21,6 +21,13 @@ import Testing
     // (no sshd), n8 shows a host key that is not the cluster's, n6 exits 3.
     kill(try lab.sshd(4), SIGKILL)
     usleep(200_000)
+    // Its address still resolves (the head's neighbour entry pinned, as a
+    // switch's stale one would be), so it answers nothing: with the entry
+    // left to expire, a fresh ARP failure said "No route to host" instead,
+    // or not, by the timing of the neighbour cache.
+    let mac = try run(["ip", "netns", "exec", "\(lab.head)-4", "cat", "/sys/class/net/eth0/address"]).output
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    try run(["ip", "-n", lab.head, "neigh", "replace", "10.78.0.14", "lladdr", mac, "dev", "br0", "nud", "permanent"])
     try run(["ip", "netns", "del", "\(lab.head)-4"])
     kill(try lab.sshd(5), SIGSTOP)
     kill(try lab.sshd(7), SIGTERM)

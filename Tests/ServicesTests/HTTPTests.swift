@@ -40,6 +40,11 @@ import Testing
     #expect(plan([("If-Modified-Since", HTTPDate.format(1_700_000_000))]).status == .notModified)
     #expect(plan([("If-Modified-Since", HTTPDate.format(1_600_000_000))]).status == .ok)
     #expect(plan([("Range", "bytes=0-9"), ("If-Range", "\"stale\"")]).status == .ok)
+    #expect(plan([("Range", "bytes=10-19")]).contentRange == "bytes 10-19/1000")
+    let query = FileRange(size: 1000, mtime: 1_700_000_000, inode: 7, headers: HTTPHeaders(), queryRange: "990-1999")
+    #expect(query.status == .ok && query.range == 990..<1000 && query.contentRange == "bytes 990-999/1000", "range=: 200 with the slice")
+    #expect(FileRange(size: 1000, mtime: 0, inode: 7, headers: HTTPHeaders(), queryRange: "1000-").status == .rangeNotSatisfiable)
+    #expect(FileRange(size: 1000, mtime: 0, inode: 7, headers: HTTPHeaders(), queryRange: "x").range == 0..<1000, "unparsed: the whole file")
     #expect(HTTPDate.parse(HTTPDate.format(1_700_000_123)) == 1_700_000_123)
   }
 
@@ -127,6 +132,12 @@ import Testing
     #expect(try curl(["-r", "4096-4097", "\(base)/image/\(n2)?compress=gz"]).output.utf8.elementsEqual([1, 0]))
     #expect(try code(["-r", "4096-4097", "\(base)/image/\(n2)?compress=gz"]) == "206")
     #expect(try code(["-r", "9999999-", "\(base)/image/\(n2)?compress=gz"]) == "416")
+    // Two-stage boot's stage one fetches its chunks so, with busybox wget.
+    let chunk = scratch.path + "/chunk"
+    let wget = try run(["busybox", "wget", "-q", "-S", "-O", chunk, "\(base)/image/\(n2)?compress=gz&range=4096-4097"])
+    #expect(wget.status == 0 && wget.output.contains("  HTTP/1.1 200 OK") && wget.output.contains("  Content-Range: bytes 4096-4097/3000000"),
+            "\(wget.output)")
+    #expect((try? Data(contentsOf: URL(fileURLWithPath: chunk))) == Data([1, 0]))
     let head = try curl(["-I", "\(base)/image/\(n2)?compress=gz"]).output
     #expect(head.contains("Content-Length: 3000000"))
     let etag = head.split(separator: "\r\n").first { $0.hasPrefix("ETag:") }.map { String($0.dropFirst(6)) } ?? ""

@@ -99,7 +99,8 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
       return
     }
     let size = Int(info.st_size)
-    let plan = FileRange(size: size, mtime: Int(info.st_mtim.tv_sec), inode: UInt64(info.st_ino), headers: request.headers)
+    let plan = FileRange(size: size, mtime: Int(info.st_mtim.tv_sec), inode: UInt64(info.st_ino), headers: request.headers,
+                         queryRange: ProvisionRequest(uri: request.uri).range)
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "application/octet-stream")
     headers.add(name: "ETag", value: plan.etag)
@@ -107,14 +108,7 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     headers.add(name: "Accept-Ranges", value: "bytes")
     if let digest { headers.add(name: AgentSignature.digestHeader, value: digest) }
     headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
-    switch plan.status {
-    case .partialContent:
-      headers.add(name: "Content-Range", value: "bytes \(plan.range.lowerBound)-\(plan.range.upperBound - 1)/\(size)")
-    case .rangeNotSatisfiable:
-      headers.add(name: "Content-Range", value: "bytes */\(size)")
-    default:
-      break
-    }
+    if let contentRange = plan.contentRange { headers.add(name: "Content-Range", value: contentRange) }
     if plan.status != .notModified { headers.add(name: "Content-Length", value: String(plan.range.count)) }
     context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: plan.status, headers: headers))), promise: nil)
     guard request.method != .HEAD, !plan.range.isEmpty else {

@@ -31,6 +31,8 @@ public struct ProvisionRequest: Equatable, Sendable {
   public var fromStageOne: Bool
   /// `?arch=`: the architecture of the stage-one initrd (iPXE's `${buildarch}`).
   public var arch: String?
+  /// `?range=A-B`: these bytes of the file, answered `200` (see `FileRange`).
+  public var range: String?
 
   /// Parses `/ipxe/52-54-00-…?assetkey=…`; `//` collapses (a shim quirk).
   public init(uri: String) {
@@ -52,6 +54,7 @@ public struct ProvisionRequest: Equatable, Sendable {
     // an asset key keeps a literal `+`.
     reportSent = raw["sent"].map { ProvisionRequest.percentDecoded(String($0.map { $0 == "+" ? " " : $0 })) }
     arch = query["arch"]
+    range = query["range"]
     fromStageOne = query["from"] == "stage1"
     let idText = segments.count > 1 ? ProvisionRequest.percentDecoded(segments[1]) : query["wwid"]
     rawID = idText

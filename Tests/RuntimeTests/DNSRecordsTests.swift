@@ -116,6 +116,19 @@ import Testing
     #expect(try cluster.committed() == before)
   }
 
+  @Test(arguments: [
+    ("sc001", nil), ("sc001.", nil), ("A-b_c.d9", nil), (String(repeating: "a", count: 63), nil),
+    ("", "a name needs at least one label"), (".", "a name needs at least one label"),
+    ("a..b", "empty label in a..b"), ("a..", "empty label in a.."), (".a", "empty label in .a"),
+    ("a-.b", "label a- starts or ends with -"), ("a.-b", "label -b starts or ends with -"), ("a-", "label a- starts or ends with -"),
+    (String(repeating: "a", count: 64), "label \(String(repeating: "a", count: 64)) is longer than 63 bytes"),
+    (Array(repeating: String(repeating: "a", count: 63), count: 4).joined(separator: "."), "a name is at most 253 bytes"),
+    ("é.x", "label é has characters other than letters, digits, - and _"), ("a b", "label a b has characters other than letters, digits, - and _"),
+  ] as [(String, String?)])
+  func nameChecks(name: String, problem: String?) {
+    #expect(DNSName.problem(name) == problem)
+  }
+
   @Test func badDNSSectionIsAClearError() {
     #expect(throws: ConfigError.self) { try ServerConfig.parse("dns:\n  ttl: soon\n", file: "howl.conf") }
     #expect(throws: ConfigError.self) { try ServerConfig.parse("dns:\n  hosts:\n    x: [not-an-ip]\n", file: "howl.conf") }

@@ -166,6 +166,21 @@ import Testing
     }
   }
 
+  /// A merge of some top-level fields gives them as the whole merge does,
+  /// and nothing else (the primary network with the devices it picks from).
+  @Test(arguments: cases)
+  func mergeOfSomeFields(_ test: Case) throws {
+    let config = try NodesConf.parse(test.yaml, file: "t")
+    let whole = try config.merged(test.node, sources: false)
+    for key in Set(whole.fields.keys).union(["ipmi"]) {
+      let keys: Set<String> = [key, "network devices", "primary network"]
+      let part = try config.merged(test.node, sources: false, keys: keys)
+      for field in keys { #expect(part.fields[field] == whole.fields[field], "\(field)") }
+      #expect(part.primaryNetwork == whole.primaryNetwork)
+      #expect(Set(part.fields.keys).isSubset(of: keys))
+    }
+  }
+
   @Test func primaryNetworkPick() throws {
     let config = try NodesConf.parse("""
       nodes:

@@ -3,6 +3,7 @@ public enum DNSName {
   /// Why a name is not a DNS name, or nil if it is one: labels of letters,
   /// digits, `-` and `_`, 1–63 bytes, not starting or ending with `-`; 255 bytes at most.
   public static func problem(_ name: String) -> String? {
+    if isWellFormed(name) { return nil }
     let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
     if trimmed.isEmpty { return "a name needs at least one label" }
     if trimmed.utf8.count > 253 { return "a name is at most 253 bytes" }
@@ -15,6 +16,28 @@ public enum DNSName {
       }
     }
     return nil
+  }
+
+  /// Whether `name` passes every check of `problem`, read byte by byte
+  /// without making its labels (zone data checks a name per record).
+  private static func isWellFormed(_ name: String) -> Bool {
+    let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+    var total = 0, label = 0
+    var previous = dot
+    for byte in name.utf8 {
+      total += 1
+      if byte == dot {
+        guard label > 0, previous != dash else { return false }
+        label = 0
+      } else {
+        guard isLabelByte(byte), label < 63, label > 0 || byte != dash else { return false }
+        label += 1
+      }
+      previous = byte
+    }
+    // Ended in a label (not by `-`), or in the one trailing dot after one.
+    let trimmed = label == 0 ? total - 1 : total
+    return trimmed > 0 && trimmed <= 253 && previous != dash
   }
 
   private static func isLabelByte(_ byte: UInt8) -> Bool {
@@ -32,7 +55,7 @@ public enum DNSName {
 
   /// The PTR owner of an address (16 bytes, IPv4 mapped): `5.0.139.10.in-addr.arpa`.
   public static func pointer(_ ip: [UInt8]) -> String {
-    if isIPv4(ip) { return ip[12...].reversed().map(String.init).joined(separator: ".") + ".in-addr.arpa" }
+    if isIPv4(ip) { return "\(ip[15]).\(ip[14]).\(ip[13]).\(ip[12]).in-addr.arpa" }
     return ip.reversed().flatMap { [String($0 & 15, radix: 16), String($0 >> 4, radix: 16)] }.joined(separator: ".") + ".ip6.arpa"
   }
 

@@ -8,37 +8,41 @@ public struct DNSSyncPlan: Equatable, Sendable {
 
   /// Howl's record sets in `zone` (the cluster zone or a reverse one), each with `ttl`.
   public static func desired(_ data: DNSZoneData, zone: String) -> [DNSRRSet] {
-    var sets: [String: DNSRRSet] = [:]
-    var order: [String] = []
-    for record in data.records where record.name == zone || record.name.hasSuffix("." + zone) {
-      let key = record.name + " " + record.kind.rawValue
-      if sets[key] == nil {
-        order.append(key)
-        sets[key] = DNSRRSet(name: record.name, kind: record.kind, ttl: data.ttl, values: [])
+    var index: [DNSRRSet.Key: Int] = [:]
+    index.reserveCapacity(data.records.count)
+    var sets: [DNSRRSet] = []
+    let suffix = "." + zone
+    for record in data.records where record.name == zone || record.name.hasSuffix(suffix) {
+      // Record names are normalized already: the set is made once and filled.
+      let key = DNSRRSet.Key(name: record.name, kind: record.kind)
+      if let at = index[key] {
+        sets[at].values.append(record.value)
+      } else {
+        index[key] = sets.count
+        sets.append(DNSRRSet(name: record.name, kind: record.kind, ttl: data.ttl, values: [record.value]))
       }
-      sets[key]!.values.append(record.value)
     }
-    return order.map { key in
-      let set = sets[key]!
-      return DNSRRSet(name: set.name, kind: set.kind, ttl: set.ttl, values: set.values)
-    }
+    for at in sets.indices where sets[at].values.count > 1 { sets[at].values.sort() }
+    return sets
   }
 
   /// The changes that make `held` what `desired` says, at the names of
   /// `desired` and the `managed` ones only.
   public init(zone: String, desired: [DNSRRSet], held: [DNSRRSet], managed: Set<String>) {
     self.zone = zone
-    var server: [String: DNSRRSet] = [:]
-    for set in held { server[set.name + " " + set.kind.rawValue] = set }
+    var server: [DNSRRSet.Key: DNSRRSet] = [:]
+    server.reserveCapacity(held.count)
+    for set in held { server[set.key] = set }
     var changes: [DNSRRSetChange] = []
-    var wanted = Set<String>()
+    var wanted = Set<DNSRRSet.Key>()
+    wanted.reserveCapacity(desired.count)
     for set in desired {
-      let key = set.name + " " + set.kind.rawValue
+      let key = set.key
       wanted.insert(key)
       let before = server[key]
       if before != set { changes.append(DNSRRSetChange(before: before, after: set)) }
     }
-    for set in held where managed.contains(set.name) && !wanted.contains(set.name + " " + set.kind.rawValue) {
+    for set in held where managed.contains(set.name) && !wanted.contains(set.key) {
       changes.append(DNSRRSetChange(before: set, after: nil))
     }
     self.changes = changes
@@ -99,8 +103,10 @@ public struct DNSSyncLedger {
   }
 
   public func load() -> Set<String> {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-    return Set(text.split(separator: "\n").map(String.init))
+    guard let text = try? AtomicFile.read(path) else { return [] }
+    var names = Set<String>(minimumCapacity: text.utf8.count / 16)
+    for line in text.utf8.split(separator: UInt8(ascii: "\n")) { names.insert(String(decoding: line, as: UTF8.self)) }
+    return names
   }
 
   public func save(_ names: Set<String>) throws {

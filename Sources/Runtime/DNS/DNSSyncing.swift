@@ -46,6 +46,18 @@ public struct DNSRRSet: Hashable, Sendable {
     self.ttl = ttl
     self.values = values.sorted()
   }
+
+  /// What identifies a record set in a zone: its owner name and type.
+  public struct Key: Hashable, Sendable {
+    public var name: String
+    public var kind: DNSRecord.Kind
+    public init(name: String, kind: DNSRecord.Kind) {
+      self.name = name
+      self.kind = kind
+    }
+  }
+
+  public var key: Key { Key(name: name, kind: kind) }
 }
 
 /// One record set to add, replace or delete; `before` is what the server

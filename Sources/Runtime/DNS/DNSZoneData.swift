@@ -67,7 +67,7 @@ public struct DNSZoneData: Equatable, Sendable {
     if !server.ipaddr.isEmpty { add("howl", server.ipaddr, "server", bits: serverBits) }
     if !server.ipaddr6.isEmpty { add("howl", server.ipaddr6, "server", bits: Int(server.prefixLen6)) }
     for id in state.cluster.nodes.keys {
-      guard let node = merged.map({ $0[id] }) ?? (try? state.cluster.merged(id, sources: false)) else { continue }
+      guard let node = merged.map({ $0[id] }) ?? (try? state.cluster.merged(id, sources: false, keys: DNSZoneData.nodeFields)) else { continue }
       for (name, address, bits) in DNSZoneData.nodeNames(node, serverBits: serverBits) { add(name, address, id, bits: bits) }
     }
     for (name, addresses) in dns.hosts {
@@ -76,8 +76,9 @@ public struct DNSZoneData: Equatable, Sendable {
     if dns.reverse.isEmpty {
       var zones: [ReverseZone] = []
       for (ip, bits) in networks {
+        if zones.contains(where: { $0.contains(ip) }) { continue }
         let zone = DNSName.reverseZone(ip, bits: bits)
-        if !zones.contains(where: { $0.contains(ip) }) { zones.append(ReverseZone(name: zone.name, network: zone.network, bits: zone.bits)) }
+        zones.append(ReverseZone(name: zone.name, network: zone.network, bits: zone.bits))
       }
       reverse = zones
     } else {
@@ -109,6 +110,9 @@ public struct DNSZoneData: Equatable, Sendable {
     return ReverseZone(name: zone.name, network: zone.network, bits: zone.bits)
   }
 
+  /// The top-level fields of a merged node that `nodeNames` reads.
+  static let nodeFields: Set<String> = ["network devices", "primary network", "ipmi", "ipmi ipaddr"]
+
   /// The names a node gets, as the hosts overlay writes them into /etc/hosts:
   /// `NAME` for the primary device, `NAME-NETNAME` and `NAME-DEVICE` for each
   /// device with an address (IPv4 and IPv6), `NAME-ipmi` for the BMC.
@@ -134,8 +138,13 @@ public struct DNSZoneData: Equatable, Sendable {
   }
 
   private static func unique(_ records: [DNSRecord]) -> [DNSRecord] {
-    var seen = Set<String>()
-    return records.filter { seen.insert("\($0.name) \($0.kind.rawValue) \($0.value)").inserted }
+    struct Key: Hashable {
+      var name: String
+      var kind: DNSRecord.Kind
+      var value: String
+    }
+    var seen = Set<Key>(minimumCapacity: records.count)
+    return records.filter { seen.insert(Key(name: $0.name, kind: $0.kind, value: $0.value)).inserted }
   }
 
   /// Every name in the zones' data, forward and reverse.

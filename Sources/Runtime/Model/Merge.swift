@@ -38,21 +38,28 @@ extension ClusterConfig {
   /// lists append; maps merge per key; `profiles` and `comment` are the
   /// node's own; then `~x` negation in profiles, overlays and kernel args.
   /// Without `sources` the result records no contributors (`source(of:)`
-  /// answers nil), which makes the merge about a third cheaper.
-  public func merged(_ nodeID: String, sources: Bool = true) throws -> MergedNode {
+  /// answers nil), which makes the merge about a third cheaper. With
+  /// `keys`, only those top-level fields are merged (each merges on its
+  /// own, so they come out as in the whole merge) and the rest left out:
+  /// for readers of a few fields of every node, such as the DNS zones.
+  public func merged(_ nodeID: String, sources: Bool = true, keys: Set<String>? = nil) throws -> MergedNode {
     guard let node = nodes[nodeID] else { throw ModelError("no node \(nodeID)") }
     let (order, missing) = expandProfiles(of: node)
     var fields = OrderedDictionary<String, ConfValue>()
     var contributors: [FieldPath: [String]]? = sources ? [:] : nil
+    func wanted(_ entity: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue> {
+      guard let keys else { return entity }
+      return entity.filter { keys.contains($0.key) }
+    }
     for name in order {
       guard let profile = profiles[name] else { continue }
-      var own = profile.fields
+      var own = wanted(profile.fields)
       own.removeValue(forKey: "profiles")
       own.removeValue(forKey: "comment")
       ClusterConfig.merge(into: &fields, own, at: FieldPath([]), source: name, contributors: &contributors)
     }
-    ClusterConfig.merge(into: &fields, node.fields, at: FieldPath([]), source: "node", contributors: &contributors)
-    for key in ["profiles", "comment"] {
+    ClusterConfig.merge(into: &fields, wanted(node.fields), at: FieldPath([]), source: "node", contributors: &contributors)
+    for key in ["profiles", "comment"] where keys?.contains(key) ?? true {
       if let own = node.fields[key] {
         fields[key] = own
         contributors?[FieldPath(key)] = ["node"]

@@ -34,7 +34,7 @@ extension DNSRecordData {
   /// The value as Howl writes it (`DNSRecord.value`); nil for data that is not of `kind`.
   func text(as kind: DNSRecord.Kind) -> String? {
     switch (kind, self) {
-    case (.a, .bytes(let b)) where b.count == 4: return IPAddressText.format([UInt8](repeating: 0, count: 10) + [0xff, 0xff] + b)
+    case (.a, .bytes(let b)) where b.count == 4: return "\(b[0]).\(b[1]).\(b[2]).\(b[3])"
     case (.aaaa, .bytes(let b)) where b.count == 16: return IPAddressText.format(b)
     case (.ptr, .name(let name)): return name.key
     default: return nil

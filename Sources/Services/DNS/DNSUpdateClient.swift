@@ -135,25 +135,25 @@ public final class DNSUpdateClient: DNSSyncing {
     return message
   }
 
-  /// A, AAAA and PTR records of class IN grouped into sets.
+  /// A, AAAA and PTR records of class IN grouped into sets, in the order
+  /// first met (a transfer holds thousands: one lookup each).
   static func rrsets(_ records: [DNSResource]) -> [DNSRRSet] {
-    var sets: [String: DNSRRSet] = [:]
-    var order: [String] = []
+    var index: [DNSRRSet.Key: Int] = [:]
+    index.reserveCapacity(records.count)
+    var sets: [DNSRRSet] = []
     for record in records where record.klass == DNSType.classIN {
       guard let kind = DNSRecord.Kind(wireType: record.type), let value = record.data.text(as: kind) else { continue }
-      let name = record.name.key
-      let key = name + " " + kind.rawValue
-      if sets[key] == nil {
-        order.append(key)
-        sets[key] = DNSRRSet(name: name, kind: kind, ttl: Int(record.ttl), values: [])
+      let key = DNSRRSet.Key(name: record.name.key, kind: kind)
+      if let at = index[key] {
+        sets[at].ttl = min(sets[at].ttl, Int(record.ttl))
+        sets[at].values.append(value)
+      } else {
+        index[key] = sets.count
+        sets.append(DNSRRSet(name: key.name, kind: kind, ttl: Int(record.ttl), values: [value]))
       }
-      sets[key]!.ttl = min(sets[key]!.ttl, Int(record.ttl))
-      sets[key]!.values.append(value)
     }
-    return order.map { key in
-      let set = sets[key]!
-      return DNSRRSet(name: set.name, kind: set.kind, ttl: set.ttl, values: set.values)
-    }
+    for at in sets.indices where sets[at].values.count > 1 { sets[at].values.sort() }
+    return sets
   }
 
   /// A response code in the words of a dynamic update (RFC 2136 §2.2).

@@ -46,6 +46,37 @@ public struct DNSWireReader {
     return Array(bytes[offset..<offset + count])
   }
 
+  /// Steps over `count` bytes.
+  public mutating func skip(_ count: Int) throws {
+    guard count >= 0, count <= remaining else { throw DNSWireError.truncated(at: offset) }
+    offset += count
+  }
+
+  /// Steps over a name without reading it: its labels up to the root or a
+  /// compression pointer (not followed), each label at most 63 bytes.
+  public mutating func skipName() throws {
+    while true {
+      let head = try byte()
+      switch head & 0xC0 {
+      case 0x00:
+        if head == 0 { return }
+        try skip(Int(head))
+      case 0xC0:
+        try skip(1)
+        return
+      default:
+        throw DNSWireError.labelTooLong(Int(head))
+      }
+    }
+  }
+
+  /// Steps over a resource record: name, type, class, TTL and data.
+  public mutating func skipRecord() throws {
+    try skipName()
+    try skip(8)
+    try skip(Int(try uint16()))
+  }
+
   /// Moves to `position` (only for following a compression pointer on a copy).
   mutating func seek(_ position: Int) { offset = position }
 }

@@ -65,14 +65,19 @@ struct TSIG {
     var other: [UInt8]
   }
 
-  /// The answer's TSIG record, if its last additional record is one.
-  /// - Throws: `DNSWireError` for a message that does not parse.
+  /// The answer's TSIG record, if its last additional record is one. The
+  /// records before it are stepped over, not read (a transfer's message
+  /// holds hundreds, read once already by `DNSMessage`).
+  /// - Throws: `DNSWireError` for a message whose structure does not hold.
   static func signature(of bytes: [UInt8]) throws -> Signature? {
     var reader = DNSWireReader(bytes)
     let header = try DNSHeader(from: &reader)
     guard header.counts[3] > 0 else { return nil }
-    for _ in 0..<header.counts[0] { _ = try DNSQuestion(from: &reader) }
-    for _ in 0..<(Int(header.counts[1]) + Int(header.counts[2]) + Int(header.counts[3]) - 1) { _ = try DNSResource(from: &reader) }
+    for _ in 0..<header.counts[0] {
+      try reader.skipName()
+      try reader.skip(4)
+    }
+    for _ in 0..<(Int(header.counts[1]) + Int(header.counts[2]) + Int(header.counts[3]) - 1) { try reader.skipRecord() }
     let start = reader.offset
     _ = try DomainName(from: &reader)
     guard try reader.uint16() == DNSType.tsig else { return nil }

@@ -12,21 +12,23 @@ public final class ClusterSession {
   public let store: Store
   public private(set) var base: ClusterState
   public private(set) var working: ClusterState
-  private var index: AddressIndex
+  /// Made when the first change is staged: a script that only reads the
+  /// cluster (a `dns.sync`, a `print`) never needs it.
+  private var index: AddressIndex?
   private var changes: [Change] = []
 
   public init(store: Store) throws {
     self.store = store
     base = try store.load()
     working = base
-    index = AddressIndex(working.cluster)
   }
 
   public var hasChanges: Bool { !changes.isEmpty && working != base }
 
   /// Applies a change to the working state, or throws and changes nothing.
   public func stage(_ change: @escaping Change) throws {
-    try change(&working, &index)
+    if index == nil { index = AddressIndex(working.cluster) }
+    try change(&working, &index!)
     changes.append(change)
   }
 
@@ -53,7 +55,7 @@ public final class ClusterSession {
     }
     base = written
     working = written
-    index = AddressIndex(written.cluster)
+    index = nil
     changes = []
     return lines
   }
@@ -61,7 +63,7 @@ public final class ClusterSession {
   /// Drops the staged changes.
   public func rollback() {
     working = base
-    index = AddressIndex(working.cluster)
+    index = nil
     changes = []
   }
 }

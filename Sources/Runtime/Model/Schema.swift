@@ -30,6 +30,7 @@ public struct Schema: Sendable {
   /// `map` with known keys first in schema order, then the others in their
   /// order, recursively for known structures and keyed maps.
   public func canonical(_ map: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue> {
+    if let inOrder = canonicalInPlace(map) { return inOrder }
     var out = OrderedDictionary<String, ConfValue>(minimumCapacity: map.count)
     var known = 0
     for (key, shape) in fields {
@@ -40,6 +41,20 @@ public struct Schema: Sendable {
     }
     if known == map.count && out.keys.elementsEqual(map.keys) { return out }
     for (key, value) in map where fields[key] == nil { out[key] = value }
+    return out
+  }
+
+  /// `canonical(map)` when `map` holds known keys only, already in schema
+  /// order (as Howl writes them): a look per key of the map, not per field
+  /// of the schema. Nil otherwise.
+  private func canonicalInPlace(_ map: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue>? {
+    var previous = -1
+    for key in map.keys {
+      guard let position = fields.index(forKey: key), position > previous else { return nil }
+      previous = position
+    }
+    var out = map
+    for (slot, key) in map.keys.enumerated() { out.values[slot] = Schema.canonical(map.values[slot], fields[key]!) }
     return out
   }
 

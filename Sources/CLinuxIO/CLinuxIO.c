@@ -21,3 +21,12 @@ int clinuxio_send_datagrams(int fd, struct iovec *packets, unsigned int count) {
   }
   return (int)sent;
 }
+
+const int clinuxio_so_attach_reuseport_cbpf = SO_ATTACH_REUSEPORT_CBPF;
+
+struct sock_fprog clinuxio_random_socket_program(struct sock_filter *instructions, unsigned int sockets) {
+  instructions[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned int)(SKF_AD_OFF + SKF_AD_RANDOM));
+  instructions[1] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, sockets);
+  instructions[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_A, 0);
+  return (struct sock_fprog){ .len = 3, .filter = instructions };
+}

@@ -66,6 +66,27 @@ import Testing
     #expect(found.answers.map(\.data) == [.name(DomainName("login1.c"))])
   }
 
+  /// Answers made beforehand (`DNSEncodedAnswers`) are byte for byte what
+  /// the encoder writes for the reply record by record, in any case of the question.
+  @Test(arguments: [
+    ("login1.c", DNSType.a, false), ("LOGIN1.C", DNSType.a, true), ("5.4.139.10.in-addr.arpa", DNSType.ptr, false),
+    ("5.4.139.10.IN-ADDR.arpa", DNSType.ptr, true), ("many.c", DNSType.a, true), ("howl.c", DNSType.a, false),
+  ])
+  func readyAnswersAreWhatTheEncoderWrites(name: String, type: UInt16, edns: Bool) throws {
+    let responder = try DNSMessageTests.responder()
+    let query = DNSMessageTests.query(name, type, id: 77, edns: edns)
+    guard case .reply(let bytes) = responder.respond(to: query, over: .tcp) else { throw TestFailure("no reply") }
+    let key = DomainName(name).key
+    var expected = DNSMessage(id: 77, flags: 0x8000 | 0x0400 | 0x0100)
+    expected.questions = [DNSQuestion(name: DomainName(name), type: type)]
+    expected.answers = (responder.authority.names[key]?[type] ?? []).map {
+      DNSResource(name: DomainName(name), type: type, ttl: responder.authority.ttl, data: $0)
+    }
+    if edns { expected.additional = [DNSResource(name: .root, type: DNSType.opt, klass: DNSResponder.ednsPayload, ttl: 0, data: .bytes([]))] }
+    #expect(!expected.answers.isEmpty && responder.authority.encoded.section(key, type: type) != nil)
+    #expect(bytes == expected.encode())
+  }
+
   @Test func anAnswerTooLargeForUDPIsTruncatedAndWholeOverTCP() throws {
     let responder = try DNSMessageTests.responder()
     let udp = try reply(responder.respond(to: DNSMessageTests.query("many.c", DNSType.a), over: .udp))

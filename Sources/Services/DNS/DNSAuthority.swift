@@ -10,16 +10,21 @@ public struct DNSAuthority: Sendable {
   public let serial: UInt32
   /// Apex names, longest first, so the most specific zone wins.
   let apexes: [String]
+  /// Each apex with a dot before it: what the names below it end with.
+  private let apexSuffixes: [String]
   let names: [String: RRSets]
   /// Names with no records of their own but records below them (RFC 8020): NODATA, not NXDOMAIN.
   let emptyNonTerminals: Set<String>
   let ttl: UInt32
+  /// The answers to `names`, ready to send.
+  let encoded: DNSEncodedAnswers
 
   public init(zone: DNSZoneData, serial: UInt32) {
     self.zone = zone
     self.serial = serial
     ttl = UInt32(clamping: zone.ttl)
     apexes = ([zone.domain] + zone.reverse.map(\.name)).sorted { $0.count > $1.count }
+    apexSuffixes = apexes.map { "." + $0 }
     var names: [String: RRSets] = [:]
     for record in zone.records {
       guard let data = DNSRecordData(kind: record.kind, value: record.value) else { continue }
@@ -38,10 +43,14 @@ public struct DNSAuthority: Sendable {
     }
     self.names = names
     emptyNonTerminals = empty
+    encoded = DNSEncodedAnswers(names, ttl: ttl)
   }
 
   /// The zone a name falls in, if any.
-  func apex(of key: String) -> String? { apexes.first { key == $0 || key.hasSuffix("." + $0) } }
+  func apex(of key: String) -> String? {
+    for (apex, suffix) in zip(apexes, apexSuffixes) where key == apex || key.hasSuffix(suffix) { return apex }
+    return nil
+  }
 
   func soa(_ apex: String) -> DNSResource {
     DNSResource(name: DomainName(apex), type: DNSType.soa, ttl: ttl, data: .soa(
@@ -56,13 +65,15 @@ public struct DNSAuthority: Sendable {
   /// What a name holds: the records of `type` (all for ANY), the apex's SOA
   /// and NS; nil when the name does not exist in the zone.
   func lookup(_ key: String, type: UInt16, apex: String) -> [(UInt16, DNSRecordData)]? {
-    var sets = names[key] ?? [:]
-    if key == apex {
-      sets[DNSType.soa] = [soa(apex).data]
-      sets[DNSType.ns] = [ns(apex).data]
-    } else if sets.isEmpty {
-      return emptyNonTerminals.contains(key) ? [] : nil
+    guard key == apex else {
+      guard let sets = names[key], !sets.isEmpty else { return emptyNonTerminals.contains(key) ? [] : nil }
+      // One type asked (nearly every query): its records only, no copy of the name's sets.
+      if type != DNSType.any { return (sets[type] ?? []).map { (type, $0) } }
+      return sets.keys.sorted().flatMap { t in sets[t]!.map { (t, $0) } }
     }
+    var sets = names[key] ?? [:]
+    sets[DNSType.soa] = [soa(apex).data]
+    sets[DNSType.ns] = [ns(apex).data]
     let types = type == DNSType.any ? sets.keys.sorted() : [type]
     return types.flatMap { t in (sets[t] ?? []).map { (t, $0) } }
   }

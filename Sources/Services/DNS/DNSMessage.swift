@@ -182,7 +182,9 @@ public struct DNSMessage: Equatable, Sendable {
     var writer = DNSWireWriter()
     header.encode(into: &writer)
     for q in questions { q.encode(into: &writer) }
-    for r in answers + authority + additional { r.encode(into: &writer) }
+    for r in answers { r.encode(into: &writer) }
+    for r in authority { r.encode(into: &writer) }
+    for r in additional { r.encode(into: &writer) }
     return writer.bytes
   }
 

@@ -50,6 +50,10 @@ public struct DNSResponder: Sendable {
     guard question.klass == DNSType.classIN || question.klass == DNSType.classANY else { return finish(.refused) }
     if [DNSType.axfr, DNSType.ixfr, DNSType.tsig, DNSType.opt].contains(question.type) { return finish(.notImp) }
     reply.flags |= 0x0400
+    if key != apex, question.type != DNSType.ns, let section = authority.encoded.section(key, type: question.type),
+       let bytes = DNSResponder.encoded(reply, section, transport: transport, clientSize: edns.map { max(512, Int($0.klass)) } ?? 512) {
+      return .reply(bytes)
+    }
     guard let found = authority.lookup(key, type: question.type, apex: apex) else {
       reply.authority = [authority.soa(apex)]
       return finish(.nxDomain)
@@ -62,6 +66,18 @@ public struct DNSResponder: Sendable {
       reply.additional.insert(contentsOf: extra, at: 0)
     }
     return finish(.noError)
+  }
+
+  /// `reply` (its header, question and OPT) with the answer `section` made
+  /// beforehand; nil when it does not fit UDP (the whole path truncates it).
+  static func encoded(_ reply: DNSMessage, _ section: DNSEncodedAnswers.Section, transport: Transport, clientSize: Int) -> [UInt8]? {
+    var writer = DNSWireWriter()
+    DNSHeader(id: reply.id, flags: reply.flags, counts: [1, section.count, 0, UInt16(reply.additional.count)]).encode(into: &writer)
+    reply.questions[0].encode(into: &writer)
+    writer.append(section.bytes)
+    for record in reply.additional { record.encode(into: &writer) }
+    guard transport == .tcp || writer.bytes.count <= min(clientSize, Int(DNSResponder.ednsPayload)) else { return nil }
+    return writer.bytes
   }
 
   /// The reply's bytes; over UDP, only the header, question and OPT with TC

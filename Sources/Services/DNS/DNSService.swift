@@ -1,3 +1,4 @@
+import CLinuxIO
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -11,9 +12,14 @@ import Runtime
 /// moves when a record changes, the new data is answered at once, and the
 /// listeners follow `enabled`, `listen` and `port`.
 public final class DNSService: @unchecked Sendable {
-  private struct Current {
-    var responder: DNSResponder
-    var forwarder: DNSForwarder?
+  /// What is served, taken by every query: a class, so taking it is one reference, not a copy of the zones' fields.
+  private final class Current: Sendable {
+    let responder: DNSResponder
+    let forwarder: DNSForwarder?
+    init(responder: DNSResponder, forwarder: DNSForwarder?) {
+      self.responder = responder
+      self.forwarder = forwarder
+    }
   }
 
   private let group: EventLoopGroup
@@ -78,11 +84,11 @@ public final class DNSService: @unchecked Sendable {
     bound = nil
   }
 
-  /// One UDP socket per event loop, sharing the port (SO_REUSEPORT, the
-  /// kernel spreads queries by their source), so every core answers; the
-  /// TCP listener beside them is a single socket, so a second server on
-  /// the same port still fails to start.
+  /// One UDP socket per event loop, sharing the port (SO_REUSEPORT), so
+  /// every core answers; the TCP listener beside them is a single socket,
+  /// so a second server on the same port still fails to start.
   private func bind(host: String, port: Int) throws {
+    var udpChannels: [Channel] = []
     for loop in group.makeIterator() {
       let udp = try DatagramBootstrap(group: loop)
         .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -95,7 +101,9 @@ public final class DNSService: @unchecked Sendable {
         }
         .bind(host: host, port: port).wait()
       channels.append(udp)
+      udpChannels.append(udp)
     }
+    spreadAtRandom(udpChannels)
     let tcp = try ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -108,6 +116,24 @@ public final class DNSService: @unchecked Sendable {
       .bind(host: host, port: port).wait()
     channels.append(tcp)
     bound = (host, port)
+  }
+
+  /// Hands each datagram to one of the UDP sockets at random: the kernel
+  /// would otherwise pick by a hash of the source, and a cluster's queries
+  /// come from few sources (a site resolver, a node's stub), which would
+  /// load one event loop and leave the others idle. Without the filter
+  /// (an old kernel), the hash stays.
+  private func spreadAtRandom(_ sockets: [Channel]) {
+    guard sockets.count > 1, let provider = sockets.first as? SocketOptionProvider else { return }
+    let instructions = UnsafeMutablePointer<sock_filter>.allocate(capacity: 3)
+    defer { instructions.deallocate() }
+    let program = RandomSocketProgram(program: clinuxio_random_socket_program(instructions, UInt32(sockets.count)))
+    do {
+      try provider.unsafeSetSocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: clinuxio_so_attach_reuseport_cbpf),
+                                         value: program).wait()
+    } catch {
+      logger.warning("DNS: queries are spread over the event loops by their source only (SO_ATTACH_REUSEPORT_CBPF: \(error))")
+    }
   }
 
   /// Answers, forwards or drops one query; `send` gets the reply's bytes.
@@ -127,4 +153,11 @@ public final class DNSService: @unchecked Sendable {
       }
     }
   }
+}
+
+/// The socket filter of `DNSService.spreadAtRandom`, handed to setsockopt
+/// on the socket's event loop; the kernel copies its instructions, and they
+/// are freed only once that is done.
+private struct RandomSocketProgram: @unchecked Sendable {
+  var program: sock_fprog
 }

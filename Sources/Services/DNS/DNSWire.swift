@@ -89,7 +89,10 @@ public struct DNSWireWriter {
   /// so a list searched in order beats hashing every byte.
   private var suffixes: [(key: ArraySlice<UInt8>, offset: Int)] = []
 
-  public init() { bytes.reserveCapacity(512) }
+  public init() {
+    bytes.reserveCapacity(512)
+    suffixes.reserveCapacity(8)
+  }
 
   public mutating func byte(_ value: UInt8) { bytes.append(value) }
   public mutating func uint16(_ value: UInt16) { bytes.append(UInt8(value >> 8)); bytes.append(UInt8(value & 0xff)) }
@@ -104,22 +107,26 @@ public struct DNSWireWriter {
   }
 
   public mutating func name(_ name: DomainName) {
+    // The name in wire form, lowercased, made once at its full size (a reply writes a few names, each often twice).
+    var size = 0
+    for label in name.labels { size += label.count + 1 }
     var wire: [UInt8] = []
-    var starts: [Int] = []
+    wire.reserveCapacity(size)
     for label in name.labels {
-      starts.append(wire.count)
       wire.append(UInt8(label.count))
       for byte in label { wire.append((65...90).contains(byte) ? byte + 32 : byte) }
     }
-    for (index, start) in starts.enumerated() {
+    var start = 0
+    for label in name.labels {
       let key = wire[start...]
       if let at = suffixes.first(where: { $0.key == key })?.offset {
         uint16(0xC000 | UInt16(at))
         return
       }
       if bytes.count < 0x3FFF { suffixes.append((key, bytes.count)) }
-      byte(UInt8(name.labels[index].count))
-      append(name.labels[index])
+      byte(UInt8(label.count))
+      append(label)
+      start += label.count + 1
     }
     byte(0)
   }

@@ -2,42 +2,26 @@
 public enum DNSName {
   /// Why a name is not a DNS name, or nil if it is one: labels of letters,
   /// digits, `-` and `_`, 1–63 bytes, not starting or ending with `-`; 255 bytes at most.
+  /// Read byte by byte, without making the labels as strings unless one
+  /// is wrong: zone data checks a name per record.
   public static func problem(_ name: String) -> String? {
-    if isWellFormed(name) { return nil }
-    let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
-    if trimmed.isEmpty { return "a name needs at least one label" }
-    if trimmed.utf8.count > 253 { return "a name is at most 253 bytes" }
-    for label in trimmed.split(separator: ".", omittingEmptySubsequences: false) {
-      if label.isEmpty { return "empty label in \(name)" }
-      if label.utf8.count > 63 { return "label \(label) is longer than 63 bytes" }
-      if label.hasPrefix("-") || label.hasSuffix("-") { return "label \(label) starts or ends with -" }
-      if !label.utf8.allSatisfy({ isLabelByte($0) }) {
-        return "label \(label) has characters other than letters, digits, - and _"
-      }
-    }
-    return nil
-  }
-
-  /// Whether `name` passes every check of `problem`, read byte by byte
-  /// without making its labels (zone data checks a name per record).
-  private static func isWellFormed(_ name: String) -> Bool {
     let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
-    var total = 0, label = 0
-    var previous = dot
-    for byte in name.utf8 {
-      total += 1
-      if byte == dot {
-        guard label > 0, previous != dash else { return false }
-        label = 0
-      } else {
-        guard isLabelByte(byte), label < 63, label > 0 || byte != dash else { return false }
-        label += 1
-      }
-      previous = byte
+    var trimmed = Substring(name).utf8
+    if trimmed.last == dot { trimmed = trimmed.dropLast() }
+    if trimmed.isEmpty { return "a name needs at least one label" }
+    if trimmed.count > 253 { return "a name is at most 253 bytes" }
+    var start = trimmed.startIndex
+    while true {
+      let stop = trimmed[start...].firstIndex(of: dot) ?? trimmed.endIndex
+      let label = trimmed[start..<stop]
+      let text = { String(decoding: label, as: UTF8.self) }
+      if label.isEmpty { return "empty label in \(name)" }
+      if label.count > 63 { return "label \(text()) is longer than 63 bytes" }
+      if label.first == dash || label.last == dash { return "label \(text()) starts or ends with -" }
+      if !label.allSatisfy(isLabelByte) { return "label \(text()) has characters other than letters, digits, - and _" }
+      if stop == trimmed.endIndex { return nil }
+      start = trimmed.index(after: stop)
     }
-    // Ended in a label (not by `-`), or in the one trailing dot after one.
-    let trimmed = label == 0 ? total - 1 : total
-    return trimmed > 0 && trimmed <= 253 && previous != dash
   }
 
   private static func isLabelByte(_ byte: UInt8) -> Bool {

@@ -29,33 +29,18 @@ public struct Schema: Sendable {
 
   /// `map` with known keys first in schema order, then the others in their
   /// order, recursively for known structures and keyed maps.
+  /// Costs a look-up per key of the map, and no reordering when the keys
+  /// are in order already (as Howl writes them).
   public func canonical(_ map: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue> {
-    if let inOrder = canonicalInPlace(map) { return inOrder }
-    var out = OrderedDictionary<String, ConfValue>(minimumCapacity: map.count)
-    var known = 0
-    for (key, shape) in fields {
-      if let value = map[key] {
-        out[key] = Schema.canonical(value, shape)
-        known += 1
-      }
-    }
-    if known == map.count && out.keys.elementsEqual(map.keys) { return out }
-    for (key, value) in map where fields[key] == nil { out[key] = value }
-    return out
-  }
-
-  /// `canonical(map)` when `map` holds known keys only, already in schema
-  /// order (as Howl writes them): a look per key of the map, not per field
-  /// of the schema. Nil otherwise.
-  private func canonicalInPlace(_ map: OrderedDictionary<String, ConfValue>) -> OrderedDictionary<String, ConfValue>? {
-    var previous = -1
-    for key in map.keys {
-      guard let position = fields.index(forKey: key), position > previous else { return nil }
-      previous = position
-    }
+    let positions = map.keys.map { fields.index(forKey: $0) ?? fields.count }
     var out = map
-    for (slot, key) in map.keys.enumerated() { out.values[slot] = Schema.canonical(map.values[slot], fields[key]!) }
-    return out
+    for (slot, position) in positions.enumerated() where position < fields.count {
+      out.values[slot] = Schema.canonical(map.values[slot], fields.values[position])
+    }
+    guard !positions.indices.dropFirst().allSatisfy({ positions[$0 - 1] <= positions[$0] }) else { return out }
+    // Unknown keys share the last position; ties keep the map's order.
+    let order = positions.indices.sorted { (positions[$0], $0) < (positions[$1], $1) }
+    return OrderedDictionary(uniqueKeysWithValues: order.map { (out.keys[$0], out.values[$0]) })
   }
 
   static func canonical(_ value: ConfValue, _ shape: Shape) -> ConfValue {

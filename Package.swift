@@ -44,6 +44,7 @@ let package = Package(
       dependencies: [
         "Lang", "CArchive", "CZlib", "CZstd",
         .product(name: "OrderedCollections", package: "swift-collections"),
+        // Yams builds libyaml as its module CYaml, whose events the store reads.
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(

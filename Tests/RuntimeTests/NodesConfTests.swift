@@ -165,6 +165,30 @@ import Testing
   @Test func aliasesAreExpanded() throws {
     let config = try NodesConf.parse("nodes:\n  n1: &n {root: tmpfs}\n  n2: *n\n", file: "t")
     #expect(config.nodes["n2"] == config.nodes["n1"])
+    let nested = try NodesConf.parse("""
+      nodeprofiles:
+        p: &p
+          resources: &t {r: {a: &one 1, b: [*one, x]}}
+          comment: &c "quoted"
+      nodes:
+        n1: {resources: *t, comment: *c, profiles: [p]}
+        n2: *p
+      """, file: "t")
+    #expect(nested.nodes["n1"]?.fields["resources"] == .map(["r": .map(["a": .scalar("1", .int), "b": .list([.scalar("1", .int), .scalar("x", .string)])])]))
+    #expect(nested.nodes["n1"]?.fields["comment"] == .scalar("quoted", .string))
+    #expect(nested.nodes["n2"] == nested.profiles["p"])
+    #expect(throws: ConfigError.self) { try NodesConf.parse("nodes:\n  n1: *nowhere\n", file: "t") }
+  }
+
+  /// Aliases that double at each level (a "billion laughs") and aliases
+  /// that nest deeper than the parser allows are errors, not a hang or a crash.
+  @Test func aliasBombsAreErrors() throws {
+    var bomb = "a0: &a0 [x, x]\n"
+    for level in 1...40 { bomb += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
+    #expect(throws: ConfigError.self) { try NodesConf.parse(bomb, file: "t") }
+    var deep = "d0: &d0 " + String(repeating: "[", count: 900) + String(repeating: "]", count: 900) + "\n"
+    for level in 1...40 { deep += "d\(level): &d\(level) " + String(repeating: "[", count: 900) + "*d\(level - 1)" + String(repeating: "]", count: 900) + "\n" }
+    #expect(throws: ConfigError.self) { try NodesConf.parse(deep, file: "t") }
   }
 
   @Test func emptyDocumentsAndNullSections() throws {
@@ -188,7 +212,7 @@ import Testing
     BadInput(text: "nodes:\n  sc001:\n    network devices:\n      - a\n", expected: "t:4:7: nodes.sc001.network devices: expected a map, found a list"),
     BadInput(text: "nodeprofiles:\n  p:\n    comment: [x]\n", expected: "t:3:14: nodeprofiles.p.comment: expected a scalar, found a list"),
     BadInput(text: "nodes:\n  n1:\n    profiles: [[a]]\n", expected: "t:3:16: nodes.n1.profiles: expected a list of scalars, found a list in it"),
-    BadInput(text: "nodes:\n  n1: {}\n  n1: {}\n", expected: "t:2:3: nodes.n1: duplicate key"),
+    BadInput(text: "nodes:\n  n1: {}\n  n1: {}\n", expected: "t:3:3: nodes.n1: duplicate key"),
     BadInput(text: "- a\n", expected: "t:1:1: expected a map, found a list"),
     BadInput(text: "nodes: 5\n", expected: "t:1:8: nodes: expected a map, found a scalar"),
   ])

@@ -1,5 +1,4 @@
 import OrderedCollections
-import Yams
 
 /// Reading and writing Warewulf's nodes.conf (4.5–4.7) without losing
 /// anything: unknown keys anywhere, legacy 4.5 keys as written, scalar kinds.
@@ -10,30 +9,30 @@ public enum NodesConf {
   /// - Throws: `ConfigError` for YAML syntax errors and values of the wrong shape.
   public static func parse(_ text: String, file: String) throws -> ClusterConfig {
     let reader = YAMLReader(file: file, text: text)
-    guard let root = try reader.root() else { return ClusterConfig() }
-    if case .scalar(let scalar) = root, YAMLReader.scalar(scalar).isEmpty { return ClusterConfig() }
-    var config = ClusterConfig()
-    for (key, node) in try reader.entries(root, FieldPath([])) {
-      switch key {
-      case "nodeprofiles": config.profiles = try entities(node, reader, section: key)
-      case "nodes": config.nodes = try entities(node, reader, section: key)
-      default: config.extra[key] = try reader.any(node, FieldPath(key))
+    let config = try reader.document { () throws -> ClusterConfig in
+      var config = ClusterConfig()
+      if try reader.skipEmpty() { return config }
+      try reader.entries(FieldPath([])) { key, path in
+        switch key {
+        case "nodeprofiles": config.profiles = try entities(reader, path)
+        case "nodes": config.nodes = try entities(reader, path)
+        default: config.extra[key] = try reader.any(path)
+        }
       }
+      return config
     }
-    return config
+    return config ?? ClusterConfig()
   }
 
-  static func entities(_ node: Node, _ reader: YAMLReader, section: String) throws -> OrderedDictionary<String, Entity> {
-    if case .scalar(let scalar) = node, YAMLReader.scalar(scalar).isEmpty { return [:] }
-    let path = FieldPath(section)
+  static func entities(_ reader: YAMLReader, _ path: FieldPath) throws -> OrderedDictionary<String, Entity> {
     var out = OrderedDictionary<String, Entity>()
-    for (id, body) in try reader.entries(node, path) {
-      if case .scalar(let scalar) = body, YAMLReader.scalar(scalar).isEmpty {
+    if try reader.skipEmpty() { return out }
+    try reader.entries(path) { id, entityPath in
+      if try reader.skipEmpty() {
         out[id] = Entity()
-        continue
+      } else {
+        out[id] = Entity(fields: Schema.entity.canonical(try reader.structure(Schema.entity, entityPath)))
       }
-      let fields = try reader.structure(body, Schema.entity, path.appending(id))
-      out[id] = Entity(fields: Schema.entity.canonical(fields))
     }
     return out
   }

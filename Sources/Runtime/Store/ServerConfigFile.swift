@@ -1,5 +1,4 @@
 import OrderedCollections
-import Yams
 
 /// Reading and writing howl.conf (a warewulf.conf is read as well).
 extension ServerConfig {
@@ -12,19 +11,16 @@ extension ServerConfig {
   /// to keys the text leaves out (`warewulf.secure` is then true).
   /// - Throws: `ConfigError` for YAML errors, wrong shapes, bad addresses and ports.
   public static func parse(_ text: String, file: String) throws -> ServerConfig {
-    let reader = YAMLReader(file: file, text: text)
+    let reader = YAMLReader(file: file, text: text, keepMarks: true)
     var config = ServerConfig(secure: true)
-    guard let root = try reader.root() else { return config }
-    if case .scalar(let scalar) = root, YAMLReader.scalar(scalar).isEmpty { return config }
-    var marks: [FieldPath: Mark] = [:]
-    collectMarks(root, FieldPath([]), &marks)
-    guard case .map(var top) = try reader.any(root, FieldPath([])) else {
-      throw reader.error(root, FieldPath([]), "expected a map, found \(YAMLReader.shapeName(root))")
-    }
+    guard let root = try reader.document({ try reader.skipEmpty() ? nil : try reader.any(FieldPath([])) }),
+          let root else { return config }
+    let marks = reader.marks ?? [:]
     func fail(_ path: FieldPath, _ message: String) -> ConfigError {
       let mark = marks[path]
       return ConfigError(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: path, message: message)
     }
+    guard case .map(var top) = root else { throw fail(FieldPath([]), "expected a map, found \(root.shapeName)") }
     func take(_ map: inout OrderedDictionary<String, ConfValue>, _ path: FieldPath) throws -> ConfValue? {
       guard let value = map.removeValue(forKey: path.keys.last!) else { return nil }
       if case .scalar(_, .null) = value { return nil }
@@ -208,17 +204,6 @@ extension ServerConfig {
     }
     for (key, value) in top { config.extra[key] = value }
     return config
-  }
-
-  static func collectMarks(_ node: Node, _ path: FieldPath, _ marks: inout [FieldPath: Mark]) {
-    if let mark = node.mark { marks[path] = mark }
-    switch node {
-    case .mapping(let mapping):
-      for (key, value) in mapping { if let name = key.string { collectMarks(value, path.appending(name), &marks) } }
-    case .sequence(let sequence):
-      for (index, item) in sequence.enumerated() { collectMarks(item, path.appending(String(index)), &marks) }
-    default: break
-    }
   }
 
   /// The howl.conf text: every known key, explicitly, then kept unknown keys.

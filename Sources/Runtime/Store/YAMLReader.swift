@@ -1,45 +1,202 @@
-import OrderedCollections
 import Foundation
-import Yams
+import OrderedCollections
 
-/// Reads YAML text into `ConfValue`s, checking shapes against a `Schema`
-/// and reporting problems as `ConfigError`s with line, column and key path.
-/// Plain scalars get the kind YAML would give them (`ScalarStyle`); quoted
-/// and block scalars are strings.
-struct YAMLReader {
+/// Reads one YAML document into `ConfValue`s as libyaml parses it (no node
+/// tree in between), checking shapes against a `Schema` and reporting
+/// problems as `ConfigError`s with line, column and key path. Plain scalars
+/// get the kind YAML would give them (`ScalarStyle`); quoted and block
+/// scalars are strings. (Explicit tags such as `!!str` are not kept.)
+///
+/// The reading functions each consume one value: `document` positions the
+/// reader at the root, and a caller walks it with `entries`, `value`,
+/// `structure` and `any`.
+final class YAMLReader {
   let file: String
   let text: String
+  private let events: YAMLEventParser
+  private var lookahead: YAMLEvent?
+  /// Where each value read so far starts, by key path (list items by
+  /// index), when asked for: for problems found after reading.
+  private(set) var marks: [FieldPath: YAMLMark]?
 
-  /// The document's root node, or nil for an empty document.
-  func root() throws -> Node? {
+  init(file: String, text: String, keepMarks: Bool = false) {
+    self.file = file
+    self.text = text
+    events = YAMLEventParser(text: text)
+    marks = keepMarks ? [:] : nil
+  }
+
+  /// `read` run on the document's root; nil for an empty stream. A syntax
+  /// error anywhere in the text is reported before a wrong shape, and a
+  /// second document is an error.
+  func document<T>(_ read: () throws -> T) throws -> T? {
     do {
-      let parser = try Parser(yaml: text, resolver: .basic, constructor: .default)
-      return try parser.singleRoot()
-    } catch let error as YamlError {
+      guard try take().kind == .documentStart else { return nil }
+      let result = try read()
+      _ = try take()
+      let after = try take()
+      if after.kind != .streamEnd {
+        throw YAMLSyntaxError(problem: "but found another document", mark: after.mark,
+                              context: ("expected a single document in the stream", YAMLMark(line: 1, column: 1)))
+      }
+      return result
+    } catch let error as YAMLSyntaxError {
       throw translate(error)
+    } catch let error as ConfigError {
+      do {
+        while try take().kind != .streamEnd {}
+      } catch let syntax as YAMLSyntaxError {
+        throw translate(syntax)
+      }
+      throw error
     }
   }
 
-  /// A YAML library error as a `ConfigError`, with the key path guessed
-  /// from the indentation of the lines above the error.
-  func translate(_ error: YamlError) -> ConfigError {
-    switch error {
-    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-         .composer(let context, let problem, let mark, _):
-      var message = problem
-      if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
-      return ConfigError(file: file, line: mark.line, column: mark.column,
-                         keyPath: enclosingKeys(line: mark.line), message: message)
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      let path = enclosingKeys(line: context.mark.line).keys + [duplicates.first ?? ""]
-      return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
-                         keyPath: FieldPath(path), message: "duplicate key")
-    case .reader(let problem, let offset, _, _):
-      return ConfigError(file: file, line: 0, column: 0, keyPath: FieldPath([]),
-                         message: problem + (offset.map { " at byte \($0)" } ?? ""))
-    default:
-      return ConfigError(file: file, line: 0, column: 0, keyPath: FieldPath([]), message: "\(error)")
+  private func peek() throws -> YAMLEvent {
+    if let lookahead { return lookahead }
+    let event = try events.next()
+    lookahead = event
+    return event
+  }
+
+  private func take() throws -> YAMLEvent {
+    let event = try peek()
+    lookahead = nil
+    return event
+  }
+
+  /// Consumes the next value if it is empty (nothing, `~`, `null`, `""`).
+  func skipEmpty() throws -> Bool {
+    guard case .scalar(let text, let plain) = try peek().kind,
+          YAMLReader.scalar(text, plain: plain).isEmpty else { return false }
+    _ = try take()
+    return true
+  }
+
+  /// Reads a mapping, calling `each` with every key (and its path), which
+  /// must read that key's value. Keys are scalars, each once.
+  func entries(_ path: FieldPath, _ each: (String, FieldPath) throws -> Void) throws {
+    let start = try peek()
+    guard start.kind == .mappingStart else {
+      throw error(start, path, "expected a map, found \(YAMLReader.shapeName(start))")
     }
+    marks?[path] = start.mark
+    _ = try take()
+    var seen = Set<String>()
+    while true {
+      let key = try peek()
+      if key.kind == .mappingEnd { break }
+      guard case .scalar(let name, _) = key.kind else {
+        throw error(key, path, "a key must be a scalar, found \(YAMLReader.shapeName(key))")
+      }
+      let keyPath = path.appending(name)
+      if !seen.insert(name).inserted { throw error(key, keyPath, "duplicate key") }
+      _ = try take()
+      try each(name, keyPath)
+    }
+    _ = try take()
+  }
+
+  /// The next value, checked against `shape`.
+  func value(_ shape: Schema.Shape, _ path: FieldPath) throws -> ConfValue {
+    let event = try peek()
+    switch (shape, event.kind) {
+    case (.scalar, .scalar(let text, let plain)), (.list, .scalar(let text, let plain)):
+      marks?[path] = event.mark
+      _ = try take()
+      return YAMLReader.scalar(text, plain: plain)
+    case (.scalar, _):
+      throw error(event, path, "expected a scalar, found \(YAMLReader.shapeName(event))")
+    case (.list, .sequenceStart):
+      marks?[path] = event.mark
+      _ = try take()
+      var items: [ConfValue] = []
+      while true {
+        let item = try take()
+        if item.kind == .sequenceEnd { return .list(items) }
+        guard case .scalar(let text, let plain) = item.kind else {
+          throw error(item, path, "expected a list of scalars, found \(YAMLReader.shapeName(item)) in it")
+        }
+        items.append(YAMLReader.scalar(text, plain: plain))
+      }
+    case (.list, _):
+      throw error(event, path, "expected a list, found \(YAMLReader.shapeName(event))")
+    case (_, .scalar(let text, true)) where ScalarStyle.kind(ofPlain: text) == .null:
+      marks?[path] = event.mark
+      _ = try take()
+      return .scalar(text, .null)
+    case (.structure(let schema), _):
+      return .map(try structure(schema, path))
+    case (.map(let inner), _):
+      var out = OrderedDictionary<String, ConfValue>()
+      try entries(path) { key, keyPath in out[key] = try value(inner, keyPath) }
+      return .map(out)
+    case (.any, _):
+      return try any(path)
+    }
+  }
+
+  /// A structure: known keys checked against `schema`, unknown keys read as
+  /// anything; key order as in the file (canonical order is applied later).
+  func structure(_ schema: Schema, _ path: FieldPath) throws -> OrderedDictionary<String, ConfValue> {
+    var out = OrderedDictionary<String, ConfValue>()
+    try entries(path) { key, keyPath in out[key] = try value(schema.fields[key] ?? .any, keyPath) }
+    return out
+  }
+
+  /// The next value, whatever its shape.
+  func any(_ path: FieldPath) throws -> ConfValue {
+    let event = try peek()
+    switch event.kind {
+    case .scalar(let text, let plain):
+      marks?[path] = event.mark
+      _ = try take()
+      return YAMLReader.scalar(text, plain: plain)
+    case .sequenceStart:
+      marks?[path] = event.mark
+      _ = try take()
+      var items: [ConfValue] = []
+      while try peek().kind != .sequenceEnd { items.append(try any(path.appending(String(items.count)))) }
+      _ = try take()
+      return .list(items)
+    case .mappingStart:
+      var out = OrderedDictionary<String, ConfValue>()
+      try entries(path) { key, keyPath in out[key] = try any(keyPath) }
+      return .map(out)
+    default:
+      throw error(event, path, "expected a value")
+    }
+  }
+
+  func error(_ event: YAMLEvent, _ path: FieldPath, _ message: String) -> ConfigError {
+    ConfigError(file: file, line: event.mark.line, column: event.mark.column, keyPath: path, message: message)
+  }
+
+  static func shapeName(_ event: YAMLEvent) -> String {
+    switch event.kind {
+    case .sequenceStart: return "a list"
+    case .mappingStart: return "a map"
+    default: return "a scalar"
+    }
+  }
+
+  /// Plain scalars get the kind YAML reads them as; quoted and block
+  /// scalars are strings.
+  static func scalar(_ text: String, plain: Bool) -> ConfValue {
+    .scalar(text, plain ? ScalarStyle.kind(ofPlain: text) : .string)
+  }
+
+  /// A libyaml error as a `ConfigError`, with the key path guessed from the
+  /// indentation of the lines above the error.
+  func translate(_ error: YAMLSyntaxError) -> ConfigError {
+    guard let mark = error.mark else {
+      return ConfigError(file: file, line: 0, column: 0, keyPath: FieldPath([]),
+                         message: error.problem + (error.offset.map { " at byte \($0)" } ?? ""))
+    }
+    var message = error.problem
+    if let context = error.context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
+    return ConfigError(file: file, line: mark.line, column: mark.column,
+                       keyPath: enclosingKeys(line: mark.line), message: message)
   }
 
   /// The block-mapping keys enclosing `line` (1-based), outermost first,
@@ -62,110 +219,5 @@ struct YAMLReader {
     }
     if line <= lines.count, let current = keys.first, lines[line - 1].contains(current + ":") { keys.removeFirst() }
     return FieldPath(keys.reversed())
-  }
-
-  func error(_ node: Node, _ path: FieldPath, _ message: String) -> ConfigError {
-    let mark = node.mark
-    return ConfigError(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: path, message: message)
-  }
-
-  static func shapeName(_ node: Node) -> String {
-    switch node {
-    case .scalar: return "a scalar"
-    case .sequence: return "a list"
-    case .mapping: return "a map"
-    case .alias: return "an alias"
-    }
-  }
-
-  /// The entries of a mapping node, with string keys, no duplicates.
-  func entries(_ node: Node, _ path: FieldPath) throws -> [(String, Node)] {
-    guard case .mapping(let mapping) = node else {
-      throw error(node, path, "expected a map, found \(YAMLReader.shapeName(node))")
-    }
-    var seen = Set<String>()
-    var out: [(String, Node)] = []
-    out.reserveCapacity(mapping.count)
-    for (keyNode, valueNode) in mapping {
-      guard case .scalar(let key) = keyNode else {
-        throw error(keyNode, path, "a key must be a scalar, found \(YAMLReader.shapeName(keyNode))")
-      }
-      if !seen.insert(key.string).inserted { throw error(keyNode, path.appending(key.string), "duplicate key") }
-      out.append((key.string, valueNode))
-    }
-    return out
-  }
-
-  /// `node` as a `ConfValue`, checked against `shape`.
-  func value(_ node: Node, _ shape: Schema.Shape, _ path: FieldPath) throws -> ConfValue {
-    switch (shape, node) {
-    case (_, .alias):
-      throw error(node, path, "unresolved YAML alias")
-    case (.scalar, .scalar(let scalar)):
-      return YAMLReader.scalar(scalar)
-    case (.scalar, _):
-      throw error(node, path, "expected a scalar, found \(YAMLReader.shapeName(node))")
-    case (.list, .scalar(let scalar)):
-      return YAMLReader.scalar(scalar)
-    case (.list, .sequence(let sequence)):
-      var items: [ConfValue] = []
-      items.reserveCapacity(sequence.count)
-      for item in sequence {
-        guard case .scalar(let scalar) = item else {
-          throw error(item, path, "expected a list of scalars, found \(YAMLReader.shapeName(item)) in it")
-        }
-        items.append(YAMLReader.scalar(scalar))
-      }
-      return .list(items)
-    case (.list, _):
-      throw error(node, path, "expected a list, found \(YAMLReader.shapeName(node))")
-    case (_, .scalar(let scalar)) where YAMLReader.scalar(scalar) == .scalar(scalar.string, .null):
-      return YAMLReader.scalar(scalar)
-    case (.structure(let schema), _):
-      return .map(try structure(node, schema, path))
-    case (.map(let inner), _):
-      var out = OrderedDictionary<String, ConfValue>()
-      for (key, child) in try entries(node, path) {
-        out[key] = try value(child, inner, path.appending(key))
-      }
-      return .map(out)
-    case (.any, _):
-      return try any(node, path)
-    }
-  }
-
-  /// A structure: known keys checked against `schema`, unknown keys read as
-  /// anything; key order as in the file (canonical order is applied later).
-  func structure(_ node: Node, _ schema: Schema, _ path: FieldPath) throws -> OrderedDictionary<String, ConfValue> {
-    var out = OrderedDictionary<String, ConfValue>()
-    for (key, child) in try entries(node, path) {
-      out[key] = try value(child, schema.fields[key] ?? .any, path.appending(key))
-    }
-    return out
-  }
-
-  func any(_ node: Node, _ path: FieldPath) throws -> ConfValue {
-    switch node {
-    case .scalar(let scalar): return YAMLReader.scalar(scalar)
-    case .sequence(let sequence):
-      var items: [ConfValue] = []
-      for (index, item) in sequence.enumerated() { items.append(try any(item, path.appending(String(index)))) }
-      return .list(items)
-    case .mapping:
-      var out = OrderedDictionary<String, ConfValue>()
-      for (key, child) in try entries(node, path) { out[key] = try any(child, path.appending(key)) }
-      return .map(out)
-    case .alias:
-      throw error(node, path, "unresolved YAML alias")
-    }
-  }
-
-  /// Plain scalars get the kind YAML reads them as; quoted and block
-  /// scalars are strings. (Explicit tags such as `!!str` are not kept.)
-  static func scalar(_ scalar: Node.Scalar) -> ConfValue {
-    if scalar.style == .plain || scalar.style == .any {
-      return .scalar(scalar.string, ScalarStyle.kind(ofPlain: scalar.string))
-    }
-    return .scalar(scalar.string, .string)
   }
 }

@@ -331,6 +331,7 @@ public final class BootServer: @unchecked Sendable {
       .childChannelOption(.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: HTTPProvisionHandler.idleTimeout))
           try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
           try channel.pipeline.syncOperations.addHandler(
             HTTPProvisionHandler(router: router, agents: agents, digests: digests, config: current, logger: Logger(label: "howl.http")))

@@ -35,4 +35,26 @@ import Testing
     #expect(log.contains("TFTP 'warewulf/grubaa64.efi' to [IPv4]10.99.0.31"), "\(log)")
     #expect(reports[0].serial.contains("Howl: booting gh001"), "GRUB read the node's configuration from howl serve")
   }
+
+  /// Two-stage boot of an aarch64 node: GRUB loads Howl's stage one for
+  /// arm64 (built from Debian's arm64 busybox-static, put where
+  /// HOWL_STAGE1_TOOLS points) and the image's kernel modules; stage one
+  /// takes its address by DHCP, streams the image into a tmpfs, fetches the
+  /// runtime overlay from a privileged port and starts wwinit.
+  @Test func anAarch64NodeBootsTwoStage() throws {
+    _ = try BootLab.script("stage1-tools", ["arm64", lab.root + "/stage1-tools"])
+    try lab.howl(["-c", "nodes[\"gh001\"].ipxe = \"two-stage\"\ncommit()"])
+    let report = lab.boot([VirtualMachine(name: "gh001", mac: "52:54:00:99:00:31", firmware: .aarch64, timeout: 400)])[0]
+    print("aarch64 two-stage boot: \(Int(report.seconds)) s from QEMU start to power off")
+    #expect(report.booted, "\(report.tail)")
+    #expect(report["arch"] == "aarch64")
+    #expect(report["root"] == "tmpfs tmpfs")
+    #expect(report["hostname"] == "gh001")
+    #expect(report["file"] == "node gh001 arch aarch64 runs /packages/apps/slurm-aarch64/sbin/slurmd")
+    #expect(report["runtimefile"] == "runtime overlay of gh001")
+    for line in ["Howl: two-stage boot of gh001", " by DHCP", "howl-stage1: runtime overlay: applied"] {
+      #expect(report.serial.contains(line), "\(line)\n\(report.tail)")
+    }
+    #expect(FileManager.default.fileExists(atPath: lab.root + "/var/lib/howl/provision/stage1/aarch64/stage1.img.gz"))
+  }
 }

@@ -83,6 +83,23 @@ import Testing
     #expect(ProvisionRequest(uri: "/grub/52:54:00:77:00:11").route == .stage(.grub))
   }
 
+  /// A two-stage node booting GRUB (arm64) gets stage one for GRUB's CPU
+  /// and its image's kernel modules, not the image.
+  @Test func grubConfigurationOfATwoStageNodeLoadsStageOne() throws {
+    var state = Fixture.state()
+    state.cluster.profiles["default"]?.fields["ipxe template"] = .string("two-stage")
+    let config = BootConfig(state: state, settings: Fixture.settings())
+    let mac = try #require(MACAddress(Fixture.mac1))
+    let node = try #require(config.node(for: mac))
+    let script = try IPXEScript(directories: [Fixture.stdlibIPXE])
+      .renderGrub(node: node, mac: mac, settings: config.settings, kernelVersion: "6.1", imageCompression: .zstd, problems: [])
+    let lines = script.split(separator: "\n").map(String.init)
+    #expect(lines.contains("linux ${base}/kernel/52:54:00:77:00:11 wwid=52:54:00:77:00:11 howl.server=10.77.0.1:9873 howl.root=tmpfs howl.compress=zstd console=ttyS0 quiet"), "\(script)")
+    #expect(lines.contains("initrd \"${base}/stage1/52:54:00:77:00:11?arch=${grub_cpu}\" ${base}/kmods/52:54:00:77:00:11"), "\(script)")
+    #expect(!script.contains("/image/"))
+    #expect(ProvisionRequest(uri: "/stage1/52:54:00:77:00:11?arch=arm64").arch.map(ProvisionRouter.architecture) == "aarch64")
+  }
+
   @Test func ipxeScriptAsksForAZstdImageAsZstd() throws {
     var state = Fixture.state()
     state.server.images["img1"] = ServerConfig.ImageEntry(compression: .zstd)
@@ -155,6 +172,38 @@ import Testing
     let status = try curl(["\(base)/status"]).output
     #expect(status.contains("\"n2\"") && status.contains("\"runtime\"") && status.contains("BAD_REQUEST"), "the unsigned runtime request, refused")
     #expect(status.contains("BAD_ASSET"))
+  }
+
+  /// busybox nc half-closes after its request: the server answers, then
+  /// closes, and leaves no CLOSE-WAIT socket behind. A kept-alive connection
+  /// that asks nothing more is reset after the idle timeout, so a node
+  /// rebooting with the same source port (GRUB) finds no stale connection.
+  @Test func connectionsEndWhenTheClientIsDoneOrIdle() throws {
+    let scratch = try ScratchRoot(state: Fixture.state())
+    let server = try ServeProcess(root: scratch.path, arguments: ["--no-dhcp", "--bind", "127.0.0.1", "--address", "127.0.0.1",
+                                                                  "--tftp-port", "16973", "--http-port", "19877"])
+    defer { #expect(server.stop() == 0) }
+    let request = "GET /ipxe/52-54-00-77-00-11 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    let halfClosed = try run(["/bin/sh", "-c", "printf '\(request)' | timeout 10 busybox nc 127.0.0.1 19877"])
+    #expect(halfClosed.status == 0 && halfClosed.output.contains("#!ipxe"), "\(halfClosed.output)")
+    let waiting = try run(["/usr/bin/ss", "-Htan", "state", "close-wait", "( sport = :19877 )"])
+    #expect(waiting.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(waiting.output)")
+
+    let client = Process()
+    client.executableURL = URL(fileURLWithPath: "/bin/busybox")
+    client.arguments = ["nc", "127.0.0.1", "19877"]
+    let input = Pipe(), output = Pipe()
+    client.standardInput = input
+    client.standardOutput = output
+    let start = Date()
+    try client.run()
+    input.fileHandleForWriting.write(Data(request.utf8))
+    while client.isRunning && Date().timeIntervalSince(start) < 30 { usleep(50_000) }
+    let seconds = Date().timeIntervalSince(start)
+    if client.isRunning { kill(client.processIdentifier, SIGKILL) }
+    try? input.fileHandleForWriting.close()
+    #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("#!ipxe"))
+    #expect(seconds >= 4 && seconds < 15, "the idle connection ended after \(seconds) s")
   }
 
   @Test func manyConcurrentDownloads() throws {

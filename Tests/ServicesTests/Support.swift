@@ -16,6 +16,8 @@ enum Fixture {
     var environment = ProcessInfo.processInfo.environment
     environment["HOWL_ROOT"] = root
     environment["HOWL_STDLIB"] = packageRoot.appendingPathComponent("stdlib").path
+    // Stage-one programs of other architectures, if a test puts some there (scripts/lab/stage1-tools).
+    environment["HOWL_STAGE1_TOOLS"] = root + "/stage1-tools"
     return environment
   }
 

@@ -27,7 +27,11 @@ public final class TwoStageArtifacts: Sendable {
   public func stageOne(arch: String) throws -> String {
     guard let script else { throw Failure(description: "no stage-one script (stdlib/stage1/init) found") }
     guard let toolset = StageOneToolset.find(arch: arch) else {
-      throw Failure(description: "no static busybox for \(arch) (install busybox-static, or put one in /usr/lib/howl/stage1/\(arch)/busybox)")
+      if arch == Architecture.host?.rawValue {
+        throw Failure(description: "no static busybox for \(arch) (install busybox-static, or put one in /usr/lib/howl/stage1/\(arch)/busybox)")
+      }
+      let debian = Architecture(rawValue: arch)?.oci ?? arch
+      throw Failure(description: "no static busybox for \(arch): put the bin/busybox of Debian's busybox-static:\(debian) in /usr/lib/howl/stage1/\(arch)/")
     }
     let initrd = StageOneInitrd(toolset: toolset, script: script, directory: paths.provision + "/stage1/" + arch)
     return try lock.withLock { try initrd.ensure() }

@@ -11,7 +11,18 @@ import Runtime
 /// (sendfile, no copy through user space), honouring HEAD, Range and
 /// conditional requests. Keep-alive and pipelining come from NIO's
 /// `HTTPServerPipelineHandler` before it.
+///
+/// A connection ends when the client has closed its side and every answer
+/// has gone out (busybox `nc` half-closes right after its request; GRUB
+/// closes once it has a file), and is reset after `idleTimeout` without a
+/// request (an `IdleStateHandler` in front says when): firmware that
+/// reboots comes back with the same source port and initial sequence
+/// number (GRUB's TCP does), and a connection of its previous boot still
+/// open, or in TIME_WAIT after a graceful close, would make the server
+/// answer its SYN with an ACK that GRUB never resolves.
 final class HTTPProvisionHandler: ChannelInboundHandler {
+  static let idleTimeout = TimeAmount.seconds(5)
+
   typealias InboundIn = HTTPServerRequestPart
   typealias OutboundOut = HTTPServerResponsePart
 
@@ -21,6 +32,9 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
   private let config: @Sendable () -> BootConfig
   private let logger: Logger
   private var head: HTTPRequestHead?
+  /// Answers being routed or written.
+  private var answering = 0
+  private var inputClosed = false
 
   /// `agents` answers the node agents' routes; `digests` adds the
   /// `X-Howl-SHA256` of each runtime overlay sent.
@@ -42,7 +56,22 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     case .end:
       guard let request = head else { return }
       head = nil
+      answering += 1
       handle(context: context, request: request)
+    }
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    switch event {
+    case ChannelEvent.inputClosed:
+      inputClosed = true
+      if answering == 0 && head == nil { context.close(promise: nil) }
+    case IdleStateHandler.IdleStateEvent.read where answering == 0 && head == nil:
+      let channel = context.channel
+      guard let socket = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
+      socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+    default:
+      context.fireUserInboundEventTriggered(event)
     }
   }
 
@@ -57,7 +86,10 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
       hmac: request.headers.first(name: AgentSignature.signatureHeader))
     if let agents, AgentRouter.handles(request.uri) {
       agents.respond(uri: request.uri, signature: signature, clientIP: remote?.ipAddress ?? "", config: config(), on: context.eventLoop)
-        .assumeIsolated().whenSuccess { response in self.send(response, context: context, request: request) }
+        .assumeIsolated().whenComplete { result in
+          let response = (try? result.get()) ?? .text(.internalServerError, "agent request failed\n", contentType: "text/plain")
+          self.send(response, context: context, request: request)
+        }
       return
     }
     let response = router.respond(uri: request.uri, clientIP: remote?.ipAddress ?? "", clientPort: remote?.port ?? 0, config: config(),
@@ -125,9 +157,10 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
   private func finish(context: ChannelHandlerContext, request: HTTPRequestHead, closing handle: NIOFileHandle?) {
     let keepAlive = request.isKeepAlive
     let channel = context.channel
-    context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+    context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
       try? handle?.close()
-      if !keepAlive { channel.close(promise: nil) }
+      self.answering -= 1
+      if !keepAlive || (self.inputClosed && self.answering == 0) { channel.close(promise: nil) }
     }
   }
 

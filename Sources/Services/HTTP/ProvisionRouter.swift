@@ -121,7 +121,7 @@ public struct ProvisionRouter: Sendable {
       }
     case .grub:
       let kernel = artifacts.kernel(for: node).map { KernelVersion.version(of: $0) }
-      let reasons = config.unbootable[node.id] ?? []
+      let reasons = config.unbootable[node.id] ?? stageOneProblems(of: node, config: config)
       if !reasons.isEmpty {
         logger.warning("HTTP grub for \(node.id): cannot boot (\(reasons.joined(separator: "; "))); sent the reasons to its console")
       }
@@ -199,6 +199,19 @@ public struct ProvisionRouter: Sendable {
       logger.error("HTTP \(route) for \(node.id): \(error)")
       status.record(node: node.id, stage: route, sent: "BUILD_FAILED", ipaddr: clientIP)
       return .text(.internalServerError, "\(error)\n", contentType: "text/plain")
+    }
+  }
+
+  /// Why a two-stage GRUB node's stage one cannot be had (built here, once):
+  /// GRUB would start the kernel without the initrd it failed to fetch, so
+  /// the reason goes to the node's console instead.
+  private func stageOneProblems(of node: MergedNode, config: BootConfig) -> [String] {
+    guard node.value(at: FieldPath("ipxe template"))?.stringValue == "two-stage", let twoStage else { return [] }
+    do {
+      _ = try twoStage.stageOne(arch: (config.imageArchitecture(of: node) ?? .aarch64).rawValue)
+      return []
+    } catch {
+      return ["two-stage boot: \(error)"]
     }
   }
 

@@ -53,6 +53,10 @@ import Testing
     #expect(modulesListing.contains("lib/modules/6.1.0-10-amd64/kernel/net_failover.ko"), "a dependency")
     #expect(!modulesListing.contains("snd.ko"), "only what stage one may need")
     #expect(try run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/stage1/\(n1)?arch=sparc"]).output == "500")
+    // A GRUB (aarch64) node whose stage one cannot be built is told why on its console.
+    let grub = try run(["curl", "-sSf", "\(base)/grub/\(n1)"]).output
+    #expect(grub.contains("two-stage boot: no static busybox for aarch64: put the bin/busybox of Debian's busybox-static:arm64 in /usr/lib/howl/stage1/aarch64/"), "\(grub)")
+    #expect(!grub.contains("linux "))
     #expect(try run(["curl", "-sSf", "\(base)/report/\(n1)?stage=stage1&sent=image+43+%25"]).output == "ok\n")
     #expect(try run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/report/\(n1)?stage=bogus&sent=x"]).output == "400")
     usleep(1_200_000)  // the status file is written every 0.5 s

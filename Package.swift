@@ -88,7 +88,7 @@ let package = Package(
     .target(name: "SpecSupport", dependencies: ["Lang"], path: "Tests/SpecSupport"),
     .testTarget(name: "LangTests", dependencies: ["Lang", "SpecSupport"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Lang", "SpecSupport"]),
-    .testTarget(name: "HowlTests", dependencies: ["Lang"]),
+    .testTarget(name: "HowlTests", dependencies: ["Lang", "Runtime"]),
     .testTarget(name: "BMCTests", dependencies: ["BMC", "Remote", "Runtime"]),
     .testTarget(name: "ServicesTests", dependencies: [
       "Services", "Runtime", "BMC", "Remote",

@@ -82,9 +82,7 @@ public final class Interpreter {
   /// final expression statement (what the REPL prints).
   @discardableResult
   public func run(_ file: SourceFile, recordLastValue: Bool = false) throws -> Value? {
-    let parsed = Parser.parse(file)
-    if !parsed.diagnostics.isEmpty { throw LangError(parsed.diagnostics) }
-    let compiled = try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
+    let compiled = try compiled(file, recordLastValue: recordLastValue)
     measureStack()
     lastValue = nil
     var frame = Frame.make(count: compiled.slotCount, parent: nil)
@@ -96,6 +94,19 @@ public final class Interpreter {
       }
     }
     return lastValue
+  }
+
+  /// Parses and compiles a file against the globals defined so far, without
+  /// running any of it: throws the errors `run` would throw before its first
+  /// statement.
+  public func compile(_ file: SourceFile) throws {
+    _ = try compiled(file, recordLastValue: false)
+  }
+
+  private func compiled(_ file: SourceFile, recordLastValue: Bool) throws -> (body: [StmtNode], slotCount: Int) {
+    let parsed = Parser.parse(file)
+    if !parsed.diagnostics.isEmpty { throw LangError(parsed.diagnostics) }
+    return try Compiler(interpreter: self, file: file).compileProgram(parsed.statements, recordLastValue: recordLastValue)
   }
 
   /// Runs source text given as a string.

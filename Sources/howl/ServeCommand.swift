@@ -23,13 +23,13 @@ struct ServeCommand: ParsableCommand {
   var interface: String?
   @Option(help: "The address TFTP and HTTP bind to (default: all).")
   var bind: String?
-  @Option(help: "DHCP port (default: server.ports.dhcp, 67).")
+  @Option(help: "DHCP port (default: server.dhcp_port, 67).")
   var dhcpPort: Int?
   @Option(help: ArgumentHelp("Port DHCP replies are sent to (68).", visibility: .hidden))
   var dhcpClientPort: Int?
-  @Option(help: "TFTP port (default: server.ports.tftp, 69).")
+  @Option(help: "TFTP port (default: server.tftp_port, 69).")
   var tftpPort: Int?
-  @Option(help: "HTTP port (default: server.ports.http, 9873).")
+  @Option(help: "HTTP port (default: server.http_port, 9873).")
   var httpPort: Int?
   @Option(help: "DHCP mode: static, dynamic or proxy.")
   var dhcpMode: String?

@@ -38,6 +38,9 @@ struct DebianPackageTests {
     let install = try chroot.run("apt-get update -qq && apt-get install -y --no-install-recommends /tmp/\((deb as NSString).lastPathComponent)")
     try #require(install.status == 0, "apt-get install: \(install.output)\(install.errors)")
     #expect(try chroot.run("howl --version").output == upstream + "\n")
+    for doc in ["README.md", "docs/language.md", "docs/boot.md"] {
+      #expect(FileManager.default.fileExists(atPath: root + "/usr/share/doc/howl/" + doc), "\(doc) is installed")
+    }
     let conf = root + "/etc/howl/nodes.conf"
     #expect(try String(contentsOfFile: conf, encoding: .utf8).contains("default:"), "the fresh state has the default profile")
     #expect(try chroot.run("dpkg -S /etc/howl/nodes.conf").status != 0, "nodes.conf is the site's, not the package's")

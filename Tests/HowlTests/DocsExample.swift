@@ -10,6 +10,7 @@ struct DocsExample: Sendable, CustomStringConvertible {
   let line: Int
   /// The info string's words: `["howl"]`, `["howl", "run"]`, `["sh"]`, `["text"]`.
   let info: [String]
+  /// The block's lines between its fences, each ending in a newline.
   let text: String
 
   var description: String { "\(page):\(line) ```\(info.joined(separator: " "))" }

@@ -14,14 +14,19 @@ import Runtime
 ///
 /// A connection ends when the client has closed its side and every answer
 /// has gone out (busybox `nc` half-closes right after its request; GRUB
-/// closes once it has a file), and is reset after `idleTimeout` without a
-/// request (an `IdleStateHandler` in front says when): firmware that
+/// closes once it has read a file), and after `idleTimeout` without a
+/// request (an `IdleStateHandler` in front says when). Firmware that
 /// reboots comes back with the same source port and initial sequence
 /// number (GRUB's TCP does), and a connection of its previous boot still
-/// open, or in TIME_WAIT after a graceful close, would make the server
-/// answer its SYN with an ACK that GRUB never resolves.
+/// open, in LAST_ACK (GRUB does not acknowledge the server's FIN) or in
+/// TIME_WAIT makes the server answer its SYN with an ACK that GRUB never
+/// resolves. So the end is a reset where no byte can be lost by it: the
+/// client closed after its answers were out and acknowledged, or an idle
+/// connection's last answer was a text (a script, a few segments) that it
+/// acknowledged. Otherwise (a file not yet read by a client that opened
+/// several, an answer still going out) the close is graceful.
 final class HTTPProvisionHandler: ChannelInboundHandler {
-  static let idleTimeout = TimeAmount.seconds(5)
+  static let idleTimeout = TimeAmount.seconds(15)
 
   typealias InboundIn = HTTPServerRequestPart
   typealias OutboundOut = HTTPServerResponsePart
@@ -35,6 +40,7 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
   /// Answers being routed or written.
   private var answering = 0
   private var inputClosed = false
+  private var lastAnswerWasFile = false
 
   /// `agents` answers the node agents' routes; `digests` adds the
   /// `X-Howl-SHA256` of each runtime overlay sent.
@@ -65,11 +71,9 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     switch event {
     case ChannelEvent.inputClosed:
       inputClosed = true
-      if answering == 0 && head == nil { context.close(promise: nil) }
+      if answering == 0 { HTTPProvisionHandler.end(context.channel, resetting: true) }
     case IdleStateHandler.IdleStateEvent.read where answering == 0 && head == nil:
-      let channel = context.channel
-      guard let socket = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
-      socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+      HTTPProvisionHandler.end(context.channel, resetting: !lastAnswerWasFile)
     default:
       context.fireUserInboundEventTriggered(event)
     }
@@ -160,7 +164,19 @@ final class HTTPProvisionHandler: ChannelInboundHandler {
     context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
       try? handle?.close()
       self.answering -= 1
+      self.lastAnswerWasFile = handle != nil
       if !keepAlive || (self.inputClosed && self.answering == 0) { channel.close(promise: nil) }
+    }
+  }
+
+  /// Closes `channel`: with `resetting`, by a reset if the client has
+  /// acknowledged every segment sent (no socket of this connection
+  /// lingers), else gracefully.
+  static func end(_ channel: Channel, resetting: Bool) {
+    guard resetting, let socket = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
+    socket.getTCPInfo().whenComplete { info in
+      guard case .success(let info) = info, info.tcpi_unacked == 0 else { return channel.close(promise: nil) }
+      socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
     }
   }
 

@@ -69,6 +69,7 @@ import Testing
     #expect(stream.booted, "\(stream.tail)")
     #expect(stream["root"] == "tmpfs tmpfs")
     #expect(stream["hostname"] == "stream")
+    #expect(stream.serial.contains("howl-stage1: runtime overlay: applied"), "from a privileged port:\n\(stream.tail)")
     #expect(stream["file"] == "node stream at 10.99.0.22")
     #expect(stream.serial.contains("howl-stage1: network: eth0 10.99.0.22 (from iPXE)"), "\(stream.tail)")
     let available = Int(stream["memavailable"] ?? "") ?? 0
@@ -83,6 +84,7 @@ import Testing
     #expect(disk.booted, "\(disk.tail)")
     #expect(disk["root"] == "xfs /dev/nvme0n1p1")
     #expect(disk["hostname"] == "streamdisk")
+    #expect(disk.serial.contains("howl-stage1: runtime overlay: applied"), "from a privileged port:\n\(disk.tail)")
     let available = Int(disk["memavailable"] ?? "") ?? 0
     #expect(available > TwoStageBootTests.imageMiB << 10, "the image is on the disk, not in RAM: MemAvailable \(available) kB")
   }

@@ -84,11 +84,11 @@ final class YAMLEventParser {
   }
 
   private func parsed() throws -> YAMLEvent {
-    if let event = replayed() {
-      record(event, anchor: nil)
-      return event
-    }
     while true {
+      if let event = replayed() {
+        record(event, anchor: nil)
+        return event
+      }
       var raw = yaml_event_t()
       guard yaml_parser_parse(&parser, &raw) == 1 else { throw syntaxError() }
       defer { yaml_event_delete(&raw) }
@@ -110,9 +110,7 @@ final class YAMLEventParser {
       case YAML_STREAM_END_EVENT: kind = .streamEnd
       case YAML_ALIAS_EVENT:
         try expand(String(cString: raw.data.alias.anchor), at: mark)
-        guard let event = replayed() else { continue }
-        record(event, anchor: nil)
-        return event
+        continue
       default: continue
       }
       let event = YAMLEvent(kind: kind, mark: mark)
